@@ -1,0 +1,1 @@
+"""The collection: one package per room, one folder per exhibit."""

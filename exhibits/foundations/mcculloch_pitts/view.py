@@ -1,0 +1,100 @@
+"""Threshold units with their weights and thresholds; the visitor sets the inputs."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from museum.i18n import pick
+from museum.widgets import LabView
+
+S = {
+    "inputs": {"en": "inputs", "zh": "输入"},
+    "toggle": {"en": "press 1 / 2 to flip x1 / x2", "zh": "按 1 / 2 翻转 x1 / x2"},
+    "gates": {"en": "single units", "zh": "单个单元"},
+    "net": {"en": "two layers compute XOR", "zh": "两层网络计算异或"},
+    "table": {"en": "truth table of the net", "zh": "网络的真值表"},
+    "fires": {"en": "fires", "zh": "激发"},
+    "silent": {"en": "silent", "zh": "静息"},
+    "h1": {"en": "x1 AND NOT x2", "zh": "x1 且 非 x2"},
+    "h2": {"en": "NOT x1 AND x2", "zh": "非 x1 且 x2"},
+    "out": {"en": "h1 OR h2", "zh": "h1 或 h2"},
+    "AND": {"en": "x1 AND x2", "zh": "x1 且 x2"},
+    "OR": {"en": "x1 OR x2", "zh": "x1 或 x2"},
+    "NOT": {"en": "NOT x1", "zh": "非 x1"},
+}
+
+
+def weights_text(weights) -> str:
+    return "(" + ",".join(f"{w:+d}" for w in weights) + ")"
+
+
+class McCullochPittsView(LabView):
+    KEYS = (
+        ("1", {"en": "flip input x1", "zh": "翻转输入 x1"}),
+        ("2", {"en": "flip input x2", "zh": "翻转输入 x2"}),
+        ("space", {"en": "step through the truth table", "zh": "逐行走过真值表"}),
+    )
+    BINDINGS = [
+        Binding("1", "toggle(0)", "x1", show=False),
+        Binding("2", "toggle(1)", "x2", show=False),
+    ]
+    can_focus = True
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="units")
+
+    def action_toggle(self, index: int) -> None:
+        self.command("toggle", index)
+
+    def _unit_row(self, table: Table, gate: dict, label: str) -> None:
+        lang = self.lang
+        out = gate["output"]
+        verdict = Text(f"{out} " + pick(S["fires" if out else "silent"], lang),
+                       "bold green" if out else "dim")
+        cmp = "≥" if gate["sum"] >= gate["threshold"] else "<"
+        table.add_row(
+            Text(gate["name"], "bold"), label, weights_text(gate["weights"]),
+            f"θ={gate['threshold']}", f"Σ={gate['sum']:+d} {cmp} {gate['threshold']}", verdict,
+        )
+
+    def show(self, update) -> None:
+        super().show(update)
+        snap, lang = update.snapshot, self.lang
+        x1, x2 = snap["inputs"]
+        head = Text()
+        head.append(f"{pick(S['inputs'], lang)}: ", "bold")
+        for name, value in (("x1", x1), ("x2", x2)):
+            head.append(f" {name}=", "")
+            head.append(f"[{value}]", "bold reverse green" if value else "bold reverse")
+        head.append("   " + pick(S["toggle"], lang), "dim")
+
+        def unit_table() -> Table:
+            table = Table.grid(padding=(0, 1))
+            for _ in range(6):
+                table.add_column(no_wrap=True)
+            return table
+
+        singles = unit_table()
+        for gate in snap["gates"]:
+            self._unit_row(singles, gate, pick(S[gate["name"]], lang))
+        net = unit_table()
+        for gate in [*snap["hidden"], snap["output"]]:
+            self._unit_row(net, gate, pick(S[gate["name"]], lang))
+        truth = Text(pick(S["table"], lang) + ":  ", "bold")
+        for i, (a, b, out, want) in enumerate(snap["truth_table"]):
+            current = i == snap["row"]
+            ok = "✓" if out == want else "✗"
+            truth.append(f"{a}{b}→{out}{ok}", "reverse" if current else "")
+            truth.append("  ")
+        from rich.console import Group
+
+        self.query_one("#units", Static).update(
+            Group(
+                head, Text(""), Text(pick(S["gates"], lang), "bold underline"), singles,
+                Text(""), Text(pick(S["net"], lang), "bold underline"), net, Text(""), truth,
+            )
+        )

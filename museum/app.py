@@ -1,0 +1,216 @@
+"""The App: screens, navigation, saved progress. The building knows exhibits only via the catalog.
+
+Navigation is a list of places (``spec``): lobby, room, exhibit, and an overlay (help, source).
+Every move computes the new list and rebuilds only the screens past the common prefix, so
+switching language rebuilds them all (their bindings carry the labels) while a training lab
+keeps running underneath.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from museum.catalog import Catalog, load
+from museum.i18n import default_lang, t
+from museum.lab.loop import resolve
+from museum.palette import ExhibitCommands
+from museum.state import Progress
+
+Place = tuple  # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
+
+
+class MuseumApp(App):
+    CSS_PATH = "museum.tcss"
+    TITLE = "museum"
+    COMMANDS = App.COMMANDS | {ExhibitCommands}
+
+    def __init__(
+        self,
+        lang: str | None = None,
+        start: str | None = None,
+        runner_factory=None,
+        state_dir=None,
+        catalog: Catalog | None = None,
+    ):
+        super().__init__()
+        self.catalog = catalog or load()
+        self.progress = Progress.load(state_dir)
+        self.lang = lang or self.progress.lang or default_lang()
+        self.start = start
+        if runner_factory is None:
+            from museum.lab.runner import RunnerFactory
+
+            runner_factory = RunnerFactory()
+        self.runner_factory = runner_factory
+        self.runners: dict = {}
+        self.spec: list[Place] = []
+        self.last_exhibit: str | None = None
+        self._closed = False
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.progress.theme in self.available_themes:
+            self.theme = self.progress.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.progress.problem:
+            aside = self.progress.aside or self.progress.path
+            self.notify(
+                t("state_reset_aside", self.lang, why=self.progress.problem, path=aside),
+                severity="warning", timeout=8,
+            )
+        spec: list[Place] = [("lobby",)]
+        exhibit = self.catalog.get(self.start) if self.start else None
+        if exhibit is not None:
+            spec += [("room", exhibit.room), ("exhibit", exhibit.slug)]
+            self.mark_visited(exhibit.slug)
+        self._go(spec)
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """End every lab process; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        for runner in self.runners.values():
+            runner.close()
+        self.runners.clear()
+        close = getattr(self.runner_factory, "close", None)
+        if close:
+            close()
+
+    async def action_quit(self) -> None:
+        self.shutdown()
+        self.exit()
+
+    # -- where the visitor is --------------------------------------------------------------
+    @property
+    def place(self) -> Place:
+        return self.spec[-1] if self.spec else ("lobby",)
+
+    def _current(self, kind: str) -> str | None:
+        for place in reversed(self.spec):
+            if place[0] == kind:
+                return place[1]
+        return None
+
+    def _go(self, spec: list[Place], rebuild_all: bool = False) -> None:
+        keep = 0
+        if not rebuild_all:
+            while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
+                keep += 1
+        for _ in range(len(self.spec) - keep):
+            self.pop_screen()
+        self.spec = spec[:keep]
+        for place in spec[keep:]:
+            self.spec.append(place)
+            self.push_screen(self._make_screen(place))
+        open_exhibits = {p[1] for p in spec if p[0] == "exhibit"}
+        for slug in [s for s in self.runners if s not in open_exhibits]:
+            self.runners.pop(slug).close()
+
+    def _make_screen(self, place: Place):
+        from museum.screens import ExhibitScreen, HelpScreen, LobbyScreen, RoomScreen, SourceScreen
+
+        kind, lang = place[0], self.lang
+        if kind == "lobby":
+            return LobbyScreen.in_lang(lang)(highlight=self._current("room"))
+        if kind == "room":
+            return RoomScreen.in_lang(lang)(place[1], highlight=self._current("exhibit"))
+        if kind == "exhibit":
+            exhibit = self.catalog.get(place[1])
+            return ExhibitScreen.in_lang(lang)(exhibit, self._runner_for(exhibit))
+        if kind == "help":
+            exhibit = self.catalog.get(place[1]) if place[1] else None
+            keys = resolve(exhibit.view).KEYS if exhibit else ()
+            return HelpScreen.in_lang(lang)(keys, exhibit.title if exhibit else None)
+        if kind == "source":
+            return SourceScreen.in_lang(lang)(self.catalog.get(place[1]))
+        raise ValueError(place)
+
+    def _runner_for(self, exhibit):
+        runner = self.runners.get(exhibit.slug)
+        if runner is None:
+            runner = self.runner_factory(exhibit, 0)
+            runner.start()
+            self.runners[exhibit.slug] = runner
+            refill = getattr(self.runner_factory, "refill", None)
+            if refill:
+                refill()  # the next exhibit finds a warm child waiting
+        return runner
+
+    def _base_spec(self) -> list[Place]:
+        return [p for p in self.spec if p[0] in ("lobby", "room", "exhibit")]
+
+    # -- moves -------------------------------------------------------------------------------
+    def open_room(self, slug: str) -> None:
+        if any(r.slug == slug for r in self.catalog.rooms):
+            self._go([("lobby",), ("room", slug)])
+
+    def open_exhibit(self, slug: str) -> None:
+        exhibit = self.catalog.get(slug)
+        if exhibit is None:
+            return
+        self.mark_visited(slug)
+        self.last_exhibit = slug
+        self._go([("lobby",), ("room", exhibit.room), ("exhibit", slug)])
+
+    def action_back(self) -> None:
+        if len(self.spec) > 1:
+            self._go(self.spec[:-1])
+
+    def close_overlay(self) -> None:
+        if self.place[0] in ("help", "source"):
+            self._go(self.spec[:-1])
+
+    def action_next_room(self, delta: int) -> None:
+        current = self._current("room")
+        rooms = [r.slug for r in self.catalog.rooms]
+        if current in rooms:
+            index = rooms.index(current) + delta
+            if 0 <= index < len(rooms):
+                self.open_room(rooms[index])
+
+    def action_next_exhibit(self, delta: int) -> None:
+        current = self._current("exhibit")
+        if current:
+            neighbour = self.catalog.neighbour(current, delta)
+            if neighbour is not None:
+                self.open_exhibit(neighbour.slug)
+
+    def action_help(self) -> None:
+        if self.place[0] == "help":
+            self.close_overlay()
+        else:
+            self._go(self._base_spec() + [("help", self._current("exhibit"))])
+
+    def action_show_source(self, slug: str | None = None) -> None:
+        self.show_source(slug)
+
+    def show_source(self, slug: str | None = None) -> None:
+        slug = slug or self._current("exhibit")
+        if slug and self.catalog.get(slug):
+            self._go(self._base_spec() + [("source", slug)])
+
+    def action_switch_language(self) -> None:
+        self.lang = "zh" if self.lang == "en" else "en"
+        self.progress.lang = self.lang
+        self.progress.save()
+        self._go(list(self.spec), rebuild_all=True)
+
+    # -- progress ----------------------------------------------------------------------------
+    def mark_visited(self, slug: str) -> None:
+        if slug not in self.progress.visited:
+            self.progress.visited.add(slug)
+            self.progress.save()
+
+    def mark_solved(self, slug: str) -> None:
+        if slug not in self.progress.solved:
+            self.progress.solved.add(slug)
+            self.progress.visited.add(slug)
+            self.progress.save()
+
+    def _remember_theme(self, theme) -> None:
+        self.progress.theme = theme.name
+        self.progress.save()

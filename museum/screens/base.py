@@ -1,0 +1,100 @@
+"""What every screen shares: its language, its keys, and the too-small notice.
+
+Footer labels come from Binding descriptions, which Textual reads from the class. So each
+screen declares its keys once, language-neutrally (``KEYS``), and ``in_lang`` builds (once per
+language) a subclass whose ``BINDINGS`` carry that language's labels. Switching language
+rebuilds the screens from these subclasses; nothing private is mutated.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from museum.i18n import t
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+class Key(NamedTuple):
+    key: str
+    action: str
+    label: str  # an i18n key
+    show: bool = True
+    key_display: str | None = None
+    priority: bool = False
+
+
+GLOBAL_KEYS = (
+    Key("question_mark", "app.help", "b_help", key_display="?"),
+    Key("l", "app.switch_language", "b_lang"),
+    Key("q", "app.quit", "b_quit", show=False),
+    Key("ctrl+p", "app.command_palette", "b_palette", show=False),
+)
+
+
+class TooSmall(Static):
+    """Shown instead of the screen's content while the terminal is below the minimum."""
+
+
+class LocalisedScreen:
+    """Mixin: ``KEYS`` + ``GLOBAL_KEYS`` become ``BINDINGS`` in one language."""
+
+    KEYS: tuple[Key, ...] = ()
+    LANG = "en"
+
+    @classmethod
+    def in_lang(cls, lang: str) -> type:
+        return _localised(cls, lang)
+
+    @property
+    def lang(self) -> str:
+        return self.LANG
+
+    def compose(self) -> ComposeResult:
+        yield TooSmall(id="too-small")
+
+    def on_mount(self) -> None:
+        self._check_size(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one(TooSmall).update(
+                t("too_small", self.lang, w=width, h=height, mw=MIN_WIDTH, mh=MIN_HEIGHT)
+            )
+
+
+@lru_cache(maxsize=None)
+def _localised(cls: type, lang: str) -> type:
+    bindings = [
+        Binding(
+            k.key, k.action, t(k.label, lang), show=k.show, key_display=k.key_display,
+            priority=k.priority,
+        )
+        for k in (*cls.KEYS, *GLOBAL_KEYS)
+    ]
+    return type(cls.__name__, (cls,), {"BINDINGS": bindings, "LANG": lang})
+
+
+class MuseumScreen(LocalisedScreen, Screen):
+    """A full screen of the museum, with the too-small notice built in."""
+
+
+class MuseumModal(LocalisedScreen, ModalScreen):
+    """A screen over another (help, source); escape closes it."""
+
+    KEYS = (Key("escape", "dismiss", "b_close"),)
+
+    def action_dismiss(self) -> None:
+        self.app.close_overlay()

@@ -1,0 +1,143 @@
+"""An exhibit: the narrative beside the live lab (controls, claim, the lab's own view, plots)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Markdown, Static
+
+from museum.i18n import pick
+from museum.lab.api import Update
+from museum.lab.loop import resolve, shift_speed
+from museum.screens.base import Key, MuseumScreen
+from museum.widgets.labview import LabView
+from museum.widgets.status import ClaimLine, ControlLine, claim_text, control_text
+
+
+class LabUpdated(Message):
+    """A new update is waiting in the runner (posted from the runner's thread)."""
+
+
+class ExhibitScreen(MuseumScreen):
+    KEYS = (
+        Key("space", "toggle_run", "b_run", key_display="␣"),
+        Key("n", "step", "b_step"),
+        Key("r", "reset", "b_reset"),
+        Key("g", "new_seed", "b_seed", show=False),
+        Key("plus,equals_sign", "speed(1)", "b_faster", show=False, key_display="+"),
+        Key("minus", "speed(-1)", "b_slower", show=False, key_display="-"),
+        Key("escape", "back", "b_back"),
+        Key("left", "app.next_exhibit(-1)", "b_prev", show=False),
+        Key("right", "app.next_exhibit(1)", "b_next", show=False),
+        Key("c", "app.show_source", "b_source", show=False),
+        Key("up", "scroll_story(-1)", "b_prev", show=False),
+        Key("down", "scroll_story(1)", "b_next", show=False),
+        Key("pageup", "scroll_story(-10)", "b_prev", show=False),
+        Key("pagedown", "scroll_story(10)", "b_next", show=False),
+    )
+
+    def __init__(self, exhibit, runner):
+        super().__init__()
+        self.exhibit = exhibit
+        self.runner = runner
+        self.view: LabView | None = None
+        self._pending = False
+        self._last: Update | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        exhibit, lang = self.exhibit, self.lang
+        room = self.app.catalog.room(exhibit.room)
+        yield Static(
+            Text.assemble(
+                (pick(room.title, lang), "cyan"), " · ", (str(exhibit.year), "bold cyan"), " · ",
+                (pick(exhibit.title, lang), "bold"),
+            ),
+            id="exhibit-title",
+        )
+        with Horizontal(id="exhibit-body"):
+            with VerticalScroll(id="narrative", can_focus=False):
+                yield Markdown(exhibit.narrative(lang))
+            with Vertical(id="lab"):
+                yield ControlLine(id="control")
+                yield ClaimLine(id="claim")
+                self.view = resolve(exhibit.view)(lang=lang, id="view")
+                yield self.view
+                if self.view.PLOT:
+                    from museum.widgets.plot import MetricPlot  # plotext only once an exhibit opens
+
+                    yield MetricPlot(self.view.PLOT, lang=lang, id="plot")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.runner.on_update = self._on_runner_update
+        self._draw(self.runner.latest())
+        if self.view is not None and self.view.can_focus:
+            self.view.focus()  # its own keys (e.g. 1, 2) work at once
+
+    def on_unmount(self) -> None:
+        if getattr(self.runner, "on_update", None) == self._on_runner_update:
+            self.runner.on_update = None
+
+    # -- updates from the lab ---------------------------------------------------------------
+    def _on_runner_update(self, update: Update) -> None:
+        """Runner thread: ask the UI thread to draw, once, however many updates arrive."""
+        if not self._pending:
+            self._pending = True
+            self.post_message(LabUpdated())
+
+    def on_lab_updated(self, _: LabUpdated) -> None:
+        self._pending = False
+        self._draw(self.runner.latest())
+
+    def _draw(self, update: Update | None) -> None:
+        lang = self.lang
+        trains = update.trains if update is not None else True
+        self.query_one(ControlLine).update(control_text(update, lang, trains))
+        self.query_one(ClaimLine).update(claim_text(pick(self.exhibit.claim, lang), update, lang, trains))
+        if update is None:
+            return
+        self._last = update
+        if update.claim_met:
+            self.app.mark_solved(self.exhibit.slug)
+        if update.snapshot and self.view is not None:
+            self.view.show(update)
+        if self.view is not None and self.view.PLOT:
+            self.query_one("#plot").show(update.history)
+
+    # -- the visitor's controls -------------------------------------------------------------
+    def on_lab_view_command(self, message: LabView.Command) -> None:
+        self.runner.send("command", message.name, message.value)
+
+    def action_toggle_run(self) -> None:
+        self.runner.send("toggle")
+
+    def action_step(self) -> None:
+        self.runner.send("step")
+
+    def action_reset(self) -> None:
+        self.runner.send("reset", self._seed)
+
+    def action_new_seed(self) -> None:
+        self.runner.send("reset", self._seed + 1)
+
+    def action_speed(self, delta: int) -> None:
+        speed = self._last.speed if self._last else self.exhibit.default_speed
+        self.runner.send("speed", shift_speed(speed, delta))
+
+    @property
+    def _seed(self) -> int:
+        return self._last.seed if self._last else 0
+
+    def action_scroll_story(self, lines: int) -> None:
+        self.query_one("#narrative").scroll_relative(y=lines, animate=False)
+
+    def action_back(self) -> None:
+        if self.focused is not None and getattr(self.focused, "CAPTURES_KEYS", False):
+            self.set_focus(None)  # escape first leaves a text box or drawing grid
+        else:
+            self.app.back()
