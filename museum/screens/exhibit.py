@@ -16,6 +16,14 @@ from museum.widgets.labview import LabView
 from museum.widgets.status import ClaimLine, ControlLine, claim_text, control_text
 
 
+def without_title(markdown: str) -> str:
+    """The title bar already names the exhibit; a second, centred H1 would cost four rows."""
+    lines = markdown.lstrip().splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).lstrip()
+
+
 class LabUpdated(Message):
     """A new update is waiting in the runner (posted from the runner's thread)."""
 
@@ -60,7 +68,7 @@ class ExhibitScreen(MuseumScreen):
         )
         with Horizontal(id="exhibit-body"):
             with VerticalScroll(id="narrative", can_focus=False):
-                yield Markdown(exhibit.narrative(lang))
+                yield Markdown(without_title(exhibit.narrative(lang)))
             with Vertical(id="lab"):
                 yield ControlLine(id="control")
                 yield ClaimLine(id="claim")
@@ -140,4 +148,4 @@ class ExhibitScreen(MuseumScreen):
         if self.focused is not None and getattr(self.focused, "CAPTURES_KEYS", False):
             self.set_focus(None)  # escape first leaves a text box or drawing grid
         else:
-            self.app.back()
+            self.app.action_back()

@@ -15,7 +15,7 @@ from museum.screens.base import Key, MuseumScreen
 
 class LobbyScreen(MuseumScreen):
     KEYS = (
-        Key("enter", "open", "b_open", key_display="⏎"),
+        Key("enter", "open", "b_open", key_display="⏎", priority=True),
         Key("left", "move(-1)", "b_prev", show=False),
         Key("right", "move(1)", "b_next", show=False),
     )

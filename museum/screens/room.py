@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,7 +15,7 @@ from museum.screens.base import Key, MuseumScreen
 
 class RoomScreen(MuseumScreen):
     KEYS = (
-        Key("enter", "open", "b_open", key_display="⏎"),
+        Key("enter", "open", "b_open", key_display="⏎", priority=True),
         Key("escape", "app.back", "b_back"),
         Key("left", "app.next_room(-1)", "b_prev", show=False),
         Key("right", "app.next_room(1)", "b_next", show=False),
@@ -43,16 +44,18 @@ class RoomScreen(MuseumScreen):
             yield Static(t("room_hint", lang), classes="hint")
         yield Footer(show_command_palette=False)
 
-    def _exhibit_line(self, exhibit) -> Text:
+    def _exhibit_line(self, exhibit) -> Table:
         lang, progress = self.lang, self.app.progress
-        line = Text()
-        line.append(f"{exhibit.year}  ", "bold cyan")
-        line.append(pick(exhibit.title, lang), "bold")
+        title = Text(pick(exhibit.title, lang), "bold")
         if exhibit.slug in progress.solved:
-            line.append("  " + t("mark_solved", lang), "green")
+            title.append("  " + t("mark_solved", lang), "green")
         elif exhibit.slug in progress.visited:
-            line.append("  " + t("mark_visited", lang), "dim")
-        line.append("\n      " + pick(exhibit.teaser, lang), "")
+            title.append("  " + t("mark_visited", lang), "dim")
+        line = Table.grid(padding=(0, 2))
+        line.add_column(style="bold cyan", no_wrap=True)
+        line.add_column()
+        line.add_row(str(exhibit.year), title)
+        line.add_row("", pick(exhibit.teaser, lang))
         return line
 
     def on_mount(self) -> None:

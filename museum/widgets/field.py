@@ -69,7 +69,7 @@ def render_field(
 class Field(Widget):
     """Points and a decision region, filling the widget's size."""
 
-    DEFAULT_CSS = "Field { width: 1fr; height: 1fr; min-height: 6; }"
+    DEFAULT_CSS = "Field { width: auto; height: 1fr; min-height: 6; }"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -84,6 +84,9 @@ class Field(Widget):
         self._bounds = bounds or self._bounds
         self._current = current
         self.refresh()
+
+    def get_content_width(self, container, viewport) -> int:
+        return 2 * container.height  # square data in cells twice as tall as wide
 
     def render(self) -> Text:
         height = self.size.height

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,14 +18,14 @@ S = {
     "gates": {"en": "single units", "zh": "单个单元"},
     "net": {"en": "two layers compute XOR", "zh": "两层网络计算异或"},
     "table": {"en": "truth table of the net", "zh": "网络的真值表"},
-    "fires": {"en": "fires", "zh": "激发"},
-    "silent": {"en": "silent", "zh": "静息"},
-    "h1": {"en": "x1 AND NOT x2", "zh": "x1 且 非 x2"},
-    "h2": {"en": "NOT x1 AND x2", "zh": "非 x1 且 x2"},
-    "out": {"en": "h1 OR h2", "zh": "h1 或 h2"},
-    "AND": {"en": "x1 AND x2", "zh": "x1 且 x2"},
-    "OR": {"en": "x1 OR x2", "zh": "x1 或 x2"},
-    "NOT": {"en": "NOT x1", "zh": "非 x1"},
+    "legend": {
+        "en": "● fires · ○ silent · ∧ and · ∨ or · ¬ not",
+        "zh": "● 激发 · ○ 静息 · ∧ 且 · ∨ 或 · ¬ 非",
+    },
+}
+FORMULA = {
+    "AND": "x1 ∧ x2", "OR": "x1 ∨ x2", "NOT": "¬x1",
+    "h1": "x1 ∧ ¬x2", "h2": "¬x1 ∧ x2", "out": "h1 ∨ h2",
 }
 
 
@@ -50,15 +51,14 @@ class McCullochPittsView(LabView):
     def action_toggle(self, index: int) -> None:
         self.command("toggle", index)
 
-    def _unit_row(self, table: Table, gate: dict, label: str) -> None:
-        lang = self.lang
+    def _unit_row(self, table: Table, gate: dict) -> None:
         out = gate["output"]
-        verdict = Text(f"{out} " + pick(S["fires" if out else "silent"], lang),
-                       "bold green" if out else "dim")
+        verdict = Text(f"{'●' if out else '○'} {out}", "bold green" if out else "dim")
         cmp = "≥" if gate["sum"] >= gate["threshold"] else "<"
         table.add_row(
-            Text(gate["name"], "bold"), label, weights_text(gate["weights"]),
-            f"θ={gate['threshold']}", f"Σ={gate['sum']:+d} {cmp} {gate['threshold']}", verdict,
+            Text(gate["name"], "bold"), FORMULA.get(gate["name"], ""),
+            "w" + weights_text(gate["weights"]), f"Σ{gate['sum']:+d}{cmp}θ{gate['threshold']}",
+            verdict,
         )
 
     def show(self, update) -> None:
@@ -74,27 +74,26 @@ class McCullochPittsView(LabView):
 
         def unit_table() -> Table:
             table = Table.grid(padding=(0, 1))
-            for _ in range(6):
+            for _ in range(5):
                 table.add_column(no_wrap=True)
             return table
 
         singles = unit_table()
         for gate in snap["gates"]:
-            self._unit_row(singles, gate, pick(S[gate["name"]], lang))
+            self._unit_row(singles, gate)
         net = unit_table()
         for gate in [*snap["hidden"], snap["output"]]:
-            self._unit_row(net, gate, pick(S[gate["name"]], lang))
-        truth = Text(pick(S["table"], lang) + ":  ", "bold")
+            self._unit_row(net, gate)
+        truth = Text(pick(S["table"], lang) + ":\n", "bold")
         for i, (a, b, out, want) in enumerate(snap["truth_table"]):
             current = i == snap["row"]
             ok = "✓" if out == want else "✗"
             truth.append(f"{a}{b}→{out}{ok}", "reverse" if current else "")
             truth.append("  ")
-        from rich.console import Group
-
         self.query_one("#units", Static).update(
             Group(
                 head, Text(""), Text(pick(S["gates"], lang), "bold underline"), singles,
                 Text(""), Text(pick(S["net"], lang), "bold underline"), net, Text(""), truth,
+                Text(""), Text(pick(S["legend"], lang), "dim"),
             )
         )

@@ -16,10 +16,10 @@ S = {
     "epoch": {"en": "epoch", "zh": "轮次"},
     "per_epoch": {"en": "mistakes per epoch", "zh": "每轮错误数"},
     "last": {"en": "last point", "zh": "上一个点"},
-    "updated": {"en": "✗ mistake → line moved", "zh": "✗ 分错 → 直线移动"},
-    "right": {"en": "✓ right side, no change", "zh": "✓ 分对，不变"},
+    "updated": {"en": "✗ wrong: line moved", "zh": "✗ 分错：直线移动"},
+    "right": {"en": "✓ right: no change", "zh": "✓ 分对：不变"},
     "none": {"en": "none yet", "zh": "尚无"},
-    "legend": {"en": "o class +1 · x class −1 · dots: +1 side", "zh": "o 为 +1 类 · x 为 −1 类 · 点状区域：+1 一侧"},
+    "legend": {"en": "o class +1 · x class −1\ndotted: the +1 side", "zh": "o 为 +1 类 · x 为 −1 类\n点状区域：+1 一侧"},
 }
 
 
@@ -31,6 +31,10 @@ def mistakes_line(counts: list, width: int = 14) -> str:
 
 class PerceptronView(LabView):
     PLOT = {"errors": {"en": "points on the wrong side", "zh": "分错的点数"}}
+
+    DEFAULT_CSS = """
+    #panel { width: 1fr; margin-left: 1; }
+    """
 
     def compose(self) -> ComposeResult:
         with Horizontal():

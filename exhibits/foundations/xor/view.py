@@ -28,6 +28,10 @@ BOUNDS = (-0.5, 1.5, -0.5, 1.5)
 class XorView(LabView):
     PLOT = {"errors": {"en": "XOR cases wrong (of 4)", "zh": "分错的异或情形（共 4 个）"}}
 
+    DEFAULT_CSS = """
+    #panel { width: 1fr; margin-left: 1; }
+    """
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Field(id="field")
