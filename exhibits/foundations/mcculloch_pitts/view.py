@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,15 +50,18 @@ class McCullochPittsView(LabView):
     def action_toggle(self, index: int) -> None:
         self.command("toggle", index)
 
-    def _unit_row(self, table: Table, gate: dict) -> None:
+    @staticmethod
+    def _unit_line(gate: dict) -> Text:
+        """One unit: name, what it computes, weights, sum against threshold, output."""
         out = gate["output"]
-        verdict = Text(f"{'●' if out else '○'} {out}", "bold green" if out else "dim")
         cmp = "≥" if gate["sum"] >= gate["threshold"] else "<"
-        table.add_row(
-            Text(gate["name"], "bold"), FORMULA.get(gate["name"], ""),
-            "w" + weights_text(gate["weights"]), f"Σ{gate['sum']:+d}{cmp}θ{gate['threshold']}",
-            verdict,
-        )
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{gate['name']:<4}", "bold")
+        line.append(f"{FORMULA.get(gate['name'], ''):<9} ")
+        line.append(f"w{weights_text(gate['weights']):<8} ", "cyan")
+        line.append(f"Σ{gate['sum']:+d} {cmp} θ{gate['threshold']}  ")
+        line.append(f"{'●' if out else '○'} {out}", "bold green" if out else "dim")
+        return line
 
     def show(self, update) -> None:
         super().show(update)
@@ -68,22 +70,12 @@ class McCullochPittsView(LabView):
         head = Text()
         head.append(f"{pick(S['inputs'], lang)}: ", "bold")
         for name, value in (("x1", x1), ("x2", x2)):
-            head.append(f" {name}=", "")
-            head.append(f"[{value}]", "bold reverse green" if value else "bold reverse")
-        head.append("   " + pick(S["toggle"], lang), "dim")
-
-        def unit_table() -> Table:
-            table = Table.grid(padding=(0, 1))
-            for _ in range(5):
-                table.add_column(no_wrap=True)
-            return table
-
-        singles = unit_table()
-        for gate in snap["gates"]:
-            self._unit_row(singles, gate)
-        net = unit_table()
-        for gate in [*snap["hidden"], snap["output"]]:
-            self._unit_row(net, gate)
+            head.append(f" {name} ", "")
+            head.append(f" {value} ", "bold reverse green" if value else "bold reverse")
+            head.append(" ")
+        head.append("\n" + pick(S["toggle"], lang), "dim")
+        singles = [self._unit_line(gate) for gate in snap["gates"]]
+        net = [self._unit_line(gate) for gate in [*snap["hidden"], snap["output"]]]
         truth = Text(pick(S["table"], lang) + ":\n", "bold")
         for i, (a, b, out, want) in enumerate(snap["truth_table"]):
             current = i == snap["row"]
@@ -92,8 +84,8 @@ class McCullochPittsView(LabView):
             truth.append("  ")
         self.query_one("#units", Static).update(
             Group(
-                head, Text(""), Text(pick(S["gates"], lang), "bold underline"), singles,
-                Text(""), Text(pick(S["net"], lang), "bold underline"), net, Text(""), truth,
+                head, Text(""), Text(pick(S["gates"], lang), "bold underline"), *singles,
+                Text(""), Text(pick(S["net"], lang), "bold underline"), *net, Text(""), truth,
                 Text(""), Text(pick(S["legend"], lang), "dim"),
             )
         )

@@ -11,7 +11,7 @@ from museum.i18n import pick
 from museum.widgets import Field, LabView
 
 S = {
-    "state": {"en": "(w1, w2, b)", "zh": "(w1, w2, b)"},
+    "state": {"en": "(w1,w2,b)", "zh": "(w1,w2,b)"},
     "path": {"en": "state after each step", "zh": "每一步后的状态"},
     "cycle": {
         "en": "↺ cycle: state {state} at epoch {start} comes back every {length} epoch(s); "
@@ -51,7 +51,7 @@ class XorView(LabView):
             snap["points"], snap["labels"], region, bounds=BOUNDS, current=snap["current"]
         )
         panel = Text()
-        panel.append(f"{pick(S['state'], lang)} = ({w1:+d}, {w2:+d}, {b:+d})\n", "bold")
+        panel.append(f"{pick(S['state'], lang)}=({w1:+d},{w2:+d},{b:+d})\n", "bold")
         panel.append(pick(S["path"], lang) + ":\n", "dim")
         path = [tuple(s) for s in snap["path"]]
         shown = path[-6:]

@@ -1,0 +1,223 @@
+"""Walking the museum with the keyboard alone, with recorded labs."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Footer, Markdown
+
+from museum.screens import ExhibitScreen, HelpScreen, LobbyScreen, RoomScreen, SourceScreen
+from museum.screens.base import TooSmall
+from tests.conftest import make_app
+
+
+def footer_text(app) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(key.render()) for key in footer.query("FooterKey"))
+
+
+async def test_walk_every_screen_with_keys():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, RoomScreen) and app.screen.room_slug == "foundations"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExhibitScreen)
+        assert app.screen.exhibit.slug == "mcculloch_pitts"
+        for expected in ("perceptron", "xor"):
+            await pilot.press("right")
+            assert app.screen.exhibit.slug == expected
+        await pilot.press("right")  # the last exhibit: → stays
+        assert app.screen.exhibit.slug == "xor"
+        await pilot.press("left")
+        assert app.screen.exhibit.slug == "perceptron"
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExhibitScreen)
+        await pilot.press("c")
+        assert isinstance(app.screen, SourceScreen)
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, RoomScreen)
+        assert app.screen.current_exhibit == "perceptron", "the room remembers where we were"
+        await pilot.press("escape")
+        assert isinstance(app.screen, LobbyScreen)
+        await pilot.press("escape")  # nothing behind the lobby
+        assert isinstance(app.screen, LobbyScreen)
+
+
+async def test_controls_reach_the_runner():
+    app = make_app(start="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["perceptron"]
+        await pilot.press("space", "n", "r", "g", "plus", "minus")
+        assert runner.sent == [
+            ("toggle",), ("step",), ("reset", 0), ("reset", 1), ("speed", 20.0), ("speed", 5.0),
+        ]
+
+
+async def test_leaving_an_exhibit_closes_its_runner():
+    app = make_app(start="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        perceptron = app.runners["perceptron"]
+        await pilot.press("right")
+        assert perceptron.closed and set(app.runners) == {"xor"}
+        xor = app.runners["xor"]
+        await pilot.press("escape")
+        assert xor.closed and not app.runners
+
+
+async def test_exhibit_keys_of_the_view_send_commands():
+    app = make_app(start="mcculloch_pitts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "2")
+        runner = app.runners["mcculloch_pitts"]
+        assert runner.sent == [("command", "toggle", 0), ("command", "toggle", 1)]
+        await pilot.press("escape")  # the view has focus but owns no text: escape goes back
+        assert isinstance(app.screen, RoomScreen)
+
+
+async def test_language_switch_changes_every_visible_string_and_keeps_the_lab():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["xor"]
+        assert "Run/pause" in footer_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh" and app.screen.lang == "zh"
+        assert "运行/暂停" in footer_text(app) and "Run/pause" not in footer_text(app)
+        assert app.runners["xor"] is runner and not runner.closed, "the lab keeps running"
+        markdown = app.screen.query_one(Markdown)
+        assert "明斯基" in markdown.source or "异或" in markdown.source
+        await pilot.press("escape")
+        assert isinstance(app.screen, RoomScreen) and app.screen.lang == "zh"
+        await pilot.press("l")
+        assert app.screen.lang == "en"
+
+
+async def test_language_switch_inside_help_keeps_help_open():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark", "l")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExhibitScreen) and app.screen.lang == "zh"
+
+
+async def test_footer_fits_six_keys_at_80_columns():
+    for start in (None, "mcculloch_pitts", "perceptron"):
+        for lang in ("en", "zh"):
+            app = make_app(lang=lang, start=start)
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                keys = app.screen.query_one(Footer).query("FooterKey")
+                assert 1 <= len(keys) <= 6, (start, lang, len(keys))
+
+
+async def test_too_small_terminal_says_so_and_recovers():
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        notice = app.screen.query_one(TooSmall)
+        assert notice.display and "60×20" in str(notice.render())
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.screen.query_one(TooSmall).display
+
+
+async def test_palette_finds_an_exhibit_by_chinese_title():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "感知机":
+            await pilot.press(char)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "perceptron"
+
+
+async def test_palette_finds_an_exhibit_by_year():
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"1969")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "xor"
+
+
+async def test_progress_is_saved_and_shown(state_dir):
+    app = make_app(start="xor")  # the xor recording has its claim met
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        exhibits = app.screen.query_one("#exhibits")
+        xor_line = exhibits.get_option("xor").prompt
+        from rich.console import Console
+
+        console = Console(width=80, record=True)
+        console.print(xor_line)
+        assert "✓ reproduced" in console.export_text()
+    saved = json.loads((state_dir / "state.json").read_text())
+    assert saved["visited"] == ["xor"] and saved["solved"] == ["xor"]
+
+
+async def test_language_choice_is_remembered(state_dir):
+    app = make_app(lang=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+    remembered = "zh" if app.lang == "zh" else "en"
+    again = make_app(lang=None)
+    async with again.run_test(size=(80, 24)):
+        assert again.lang == remembered
+
+
+async def test_a_corrupt_state_file_is_set_aside_and_the_museum_opens(state_dir):
+    state_dir.mkdir(parents=True)
+    (state_dir / "state.json").write_bytes(b"\xff\xfe not json at all")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)
+        assert app.progress.problem
+    kept = list(state_dir.glob("state.json.unreadable-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"\xff\xfe")
+
+
+async def test_other_unreadable_state_files(state_dir):
+    cases = {
+        "empty": b"",
+        "foreign": b'{"something": "else"}',
+        "list": b"[1, 2, 3]",
+    }
+    for name, content in cases.items():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / "state.json").write_bytes(content)
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, LobbyScreen), name
+            assert app.progress.problem, name
+        assert not (state_dir / "state.json").exists() or name == "never"
+    assert len(list(state_dir.glob("state.json.unreadable-*"))) >= 1
+
+
+def test_state_that_is_a_directory_is_set_aside(state_dir):
+    from museum.state import Progress
+
+    (state_dir / "state.json").mkdir(parents=True)
+    progress = Progress.load(state_dir)
+    assert progress.problem and progress.aside and progress.aside.is_dir()
+    progress.visited.add("xor")
+    assert progress.save() and Progress.load(state_dir).visited == {"xor"}

@@ -1,0 +1,94 @@
+"""The rules of the building: the UI never imports torch; labs and views keep to their side."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def test_drawing_the_lobby_and_an_exhibit_loads_no_torch():
+    script = """
+import asyncio, sys
+from museum.app import MuseumApp
+from museum.lab.runner import RunnerFactory
+
+async def main():
+    app = MuseumApp(lang="en", runner_factory=RunnerFactory(warm=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "LobbyScreen"
+        await pilot.press("enter", "enter")       # the room, then McCulloch-Pitts (in-process)
+        await pilot.pause(0.3)
+        await pilot.press("right")                # the perceptron: its lab is in a child
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ExhibitScreen"
+    print("torch" in sys.modules, "textual_plotext" in sys.modules)
+
+asyncio.run(main())
+"""
+    env = {**os.environ, "MUSEUM_STATE_DIR": str(ROOT / ".pytest_cache" / "guard-state")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"], result.stdout
+
+
+def test_importing_the_catalog_loads_neither_textual_nor_torch():
+    script = (
+        "import sys; from museum import catalog; catalog.load();"
+        "print(any(m.startswith(('textual', 'torch')) for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+LABS = sorted(ROOT.glob("exhibits/*/*/lab.py"))
+VIEWS = sorted(ROOT.glob("exhibits/*/*/view.py"))
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.parent.name)
+def test_labs_import_only_torch_numpy_stdlib_and_the_lab_api(path):
+    for name in imports(path):
+        allowed = top(name) in STDLIB | {"torch", "numpy", "__future__"} or name == "museum.lab.api"
+        assert allowed, f"{path.relative_to(ROOT)} imports {name}"
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.parent.name)
+def test_views_never_import_torch(path):
+    for name in imports(path):
+        assert top(name) != "torch", f"{path.relative_to(ROOT)} imports {name}"
+        if top(name) == "museum":
+            assert name.startswith(("museum.widgets", "museum.i18n", "museum.lab.api")), name
+
+
+def test_the_building_reaches_exhibits_only_through_the_catalog():
+    for path in sorted((ROOT / "museum").rglob("*.py")):
+        for name in imports(path):
+            assert top(name) != "exhibits" or path.name == "catalog.py", (path, name)
+            assert top(name) != "torch" or path.name in ("child.py", "cli.py"), (path, name)

@@ -1,0 +1,43 @@
+"""The recordings the snapshots draw are what the labs really produce today."""
+
+import numpy as np
+import pytest
+
+from museum.catalog import load
+from tests.recorded import RECORDINGS, load as load_recording, record, save
+
+SLUGS = load().slugs
+
+
+def same(a, b, path="update"):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float), atol=1e-6,
+                                   err_msg=path)
+    elif isinstance(a, dict):
+        assert set(a) == set(b), path
+        for key in a:
+            same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float):
+        assert a == pytest.approx(b, abs=1e-6), path
+    else:
+        assert a == b, path
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_exhibit_has_a_recording_that_matches_a_fresh_run(slug, tmp_path):
+    path = RECORDINGS / f"{slug}.npz"
+    assert path.exists(), f"record it: python -m tests.recorded {slug}"
+    recorded = load_recording(path)
+    fresh = record(slug, recorded.step)
+    save(fresh, tmp_path / "fresh.npz")  # compare through the same file format
+    same(vars(load_recording(tmp_path / "fresh.npz")), vars(recorded))
+
+
+def test_recordings_load_without_pickle():
+    for path in RECORDINGS.glob("*.npz"):
+        with np.load(path, allow_pickle=False) as data:
+            assert all(data[k].dtype != object for k in data.files)
