@@ -34,6 +34,7 @@ class MetricPlot(Vertical):
         self.lang = lang
         self._history: dict = {}
         self._dirty = False
+        self._drawn = False
 
     def compose(self) -> ComposeResult:
         legend = Text(no_wrap=True, overflow="ellipsis")
@@ -46,16 +47,18 @@ class MetricPlot(Vertical):
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw_if_needed)
 
-    def show(self, history: dict, now: bool = False) -> None:
+    def show(self, history: dict) -> None:
+        """Take new data; the first lot is drawn at once, later ones by the slow timer."""
         self._history = history
         self._dirty = True
-        if now:
+        if not self._drawn:
             self._redraw_if_needed()
 
     def _redraw_if_needed(self) -> None:
-        if not self._dirty or not self.is_mounted or not self.display:
+        if not self._dirty or not self.is_mounted or not self.display or not self.children:
             return
         self._dirty = False
+        self._drawn = True
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
