@@ -53,10 +53,11 @@ async def test_controls_reach_the_runner():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         runner = app.runners["perceptron"]
-        await pilot.press("space", "n", "r", "g", "plus", "minus")
+        await pilot.press("space", "n", "r", "g", "g", "r", "plus", "plus", "plus", "minus")
         assert runner.sent == [
-            ("toggle",), ("step",), ("reset", 0), ("reset", 1), ("speed", 20.0), ("speed", 5.0),
-        ]
+            ("toggle",), ("step",), ("reset", 0), ("reset", 1), ("reset", 2), ("reset", 2),
+            ("speed", 20.0), ("speed", 50.0), ("speed", 100.0), ("speed", 50.0),
+        ], "keys pressed faster than the lab answers must each count"
 
 
 async def test_leaving_an_exhibit_closes_its_runner():

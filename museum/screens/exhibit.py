@@ -53,6 +53,10 @@ class ExhibitScreen(MuseumScreen):
         self.view: LabView | None = None
         self._pending = False
         self._last: Update | None = None
+        # The visitor's choices are kept here, not read back from the lab's last update: keys
+        # pressed faster than updates arrive must each count.
+        self._speed = exhibit.default_speed
+        self._seed = 0
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,6 +113,8 @@ class ExhibitScreen(MuseumScreen):
         self.query_one(ClaimLine).update(claim_text(pick(self.exhibit.claim, lang), update, lang, trains))
         if update is None:
             return
+        if self._last is None:  # a screen rebuilt over a running lab (language switch)
+            self._speed, self._seed = update.speed, update.seed
         self._last = update
         if update.claim_met:
             self.app.mark_solved(self.exhibit.slug)
@@ -131,15 +137,12 @@ class ExhibitScreen(MuseumScreen):
         self.runner.send("reset", self._seed)
 
     def action_new_seed(self) -> None:
-        self.runner.send("reset", self._seed + 1)
+        self._seed += 1
+        self.runner.send("reset", self._seed)
 
     def action_speed(self, delta: int) -> None:
-        speed = self._last.speed if self._last else self.exhibit.default_speed
-        self.runner.send("speed", shift_speed(speed, delta))
-
-    @property
-    def _seed(self) -> int:
-        return self._last.seed if self._last else 0
+        self._speed = shift_speed(self._speed, delta)
+        self.runner.send("speed", self._speed)
 
     def action_scroll_story(self, lines: int) -> None:
         self.query_one("#narrative").scroll_relative(y=lines, animate=False)

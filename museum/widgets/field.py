@@ -85,12 +85,16 @@ class Field(Widget):
         self._current = current
         self.refresh()
 
+    # Leave this much of the row to whatever stands beside the field (a panel of numbers).
+    BESIDE = 30
+
     def get_content_width(self, container, viewport) -> int:
-        return 2 * container.height  # square data in cells twice as tall as wide
+        square = 2 * container.height  # square data in cells twice as tall as wide
+        return max(16, min(square, container.width - self.BESIDE))
 
     def render(self) -> Text:
-        height = self.size.height
-        width = min(self.size.width, 2 * height)  # keep the data square
+        width = self.size.width
+        height = min(self.size.height, max(2, width // 2))  # keep the data square
         return render_field(
             width, height, self._points, self._labels, self._region, self._bounds, self._current
         )

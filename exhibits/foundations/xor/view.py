@@ -14,9 +14,9 @@ S = {
     "state": {"en": "(w1,w2,b)", "zh": "(w1,w2,b)"},
     "path": {"en": "state after each step", "zh": "每一步后的状态"},
     "cycle": {
-        "en": "↺ cycle: state {state} at epoch {start} comes back every {length} epoch(s); "
-        "the rule will repeat this loop forever",
-        "zh": "↺ 循环：第 {start} 轮时的状态 {state} 每 {length} 轮重现一次；规则将永远重复这个循环",
+        "en": "↺ cycle: {state} returns every {length} epoch(s) from epoch {start}; "
+        "it repeats forever",
+        "zh": "↺ 循环：{state} 自第 {start} 轮起每 {length} 轮重现，永远重复",
     },
     "no_cycle": {"en": "no repeated state yet", "zh": "尚未出现重复状态"},
     "per_epoch": {"en": "mistakes per epoch", "zh": "每轮错误数"},
@@ -52,31 +52,30 @@ class XorView(LabView):
         )
         panel = Text()
         panel.append(f"{pick(S['state'], lang)}=({w1:+d},{w2:+d},{b:+d})\n", "bold")
+        cycle = snap["cycle"]
+        if cycle:
+            state = "(" + ",".join(f"{v:+d}" for v in cycle["state"]) + ")"
+            text = pick(S["cycle"], lang).format(
+                state=state, start=cycle["start_epoch"], length=cycle["length"]
+            )
+            panel.append(text + "\n", "bold magenta")
+        else:
+            panel.append(pick(S["no_cycle"], lang) + "\n", "dim")
+        counts = snap["epoch_mistakes"]
+        panel.append(pick(S["per_epoch"], lang) + ": ", "dim")
+        panel.append(" ".join(str(c) for c in counts[-8:]) + "\n")
         panel.append(pick(S["path"], lang) + ":\n", "dim")
-        path = [tuple(s) for s in snap["path"]]
-        shown = path[-6:]
-        first_seen = {}
+        path = [tuple(state) for state in snap["path"]]
+        first_seen: dict = {}
         for i, state in enumerate(path):
             first_seen.setdefault(state, i)
+        shown = path[-4:]
         offset = len(path) - len(shown)
         for i, state in enumerate(shown):
             seen_before = first_seen[state] < offset + i
-            mark = " ↺" if seen_before else ""
-            panel.append(f"  ({state[0]:+d}, {state[1]:+d}, {state[2]:+d}){mark}\n",
-                         "magenta" if seen_before else "")
-        counts = snap["epoch_mistakes"]
-        panel.append(pick(S["per_epoch"], lang) + ": ", "dim")
-        panel.append(" ".join(str(c) for c in counts[-10:]) + "\n")
-        cycle = snap["cycle"]
-        if cycle:
-            state = "(" + ", ".join(f"{v:+d}" for v in cycle["state"]) + ")"
             panel.append(
-                pick(S["cycle"], lang).format(
-                    state=state, start=cycle["start_epoch"], length=cycle["length"]
-                ) + "\n",
-                "bold magenta",
+                f" ({state[0]:+d},{state[1]:+d},{state[2]:+d}){' ↺' if seen_before else ''}\n",
+                "magenta" if seen_before else "",
             )
-        else:
-            panel.append(pick(S["no_cycle"], lang) + "\n", "dim")
         panel.append(pick(S["legend"], lang), "dim")
         self.query_one("#panel", Static).update(panel)
