@@ -74,7 +74,7 @@ class MuseumApp(App):
             return
         self._closed = True
         for runner in self.runners.values():
-            runner.close()
+            runner.close(recycle=False)
         self.runners.clear()
         close = getattr(self.runner_factory, "close", None)
         if close:
@@ -100,15 +100,26 @@ class MuseumApp(App):
         if not rebuild_all:
             while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
                 keep += 1
-        for _ in range(len(self.spec) - keep):
+        pops, new = len(self.spec) - keep, spec[keep:]
+        # Replace rather than pop-then-push the top screen: a screen uncovered for an instant
+        # would be resumed, laid out and redrawn for nothing.
+        replace_top = pops > 0 and bool(new)
+        for _ in range(pops - 1 if replace_top else pops):
             self.pop_screen()
         self.spec = spec[:keep]
-        for place in spec[keep:]:
+        for i, place in enumerate(new):
             self.spec.append(place)
-            self.push_screen(self._make_screen(place))
+            screen = self._make_screen(place)
+            if i == 0 and replace_top:
+                self.switch_screen(screen)
+            else:
+                self.push_screen(screen)
         open_exhibits = {p[1] for p in spec if p[0] == "exhibit"}
         for slug in [s for s in self.runners if s not in open_exhibits]:
-            self.runners.pop(slug).close()
+            self.runners.pop(slug).close()  # its warm process goes back to the pool
+        refill = getattr(self.runner_factory, "refill", None)
+        if refill:
+            refill()  # the next exhibit finds a warm child waiting
 
     def _make_screen(self, place: Place):
         from museum.screens import ExhibitScreen, HelpScreen, LobbyScreen, RoomScreen, SourceScreen
@@ -135,9 +146,6 @@ class MuseumApp(App):
             runner = self.runner_factory(exhibit, 0)
             runner.start()
             self.runners[exhibit.slug] = runner
-            refill = getattr(self.runner_factory, "refill", None)
-            if refill:
-                refill()  # the next exhibit finds a warm child waiting
         return runner
 
     def _base_spec(self) -> list[Place]:
@@ -155,6 +163,7 @@ class MuseumApp(App):
         self.mark_visited(slug)
         self.last_exhibit = slug
         self._go([("lobby",), ("room", exhibit.room), ("exhibit", slug)])
+
 
     def action_back(self) -> None:
         if len(self.spec) > 1:

@@ -163,10 +163,10 @@ def open_museum(lang: str | None, start: str | None) -> int:
     factory.prepare()  # the warm child imports torch while the lobby is read
     app = MuseumApp(lang=lang, start=start, runner_factory=factory)
 
-    def leave(*_):
-        app.call_later(app.exit) if app.is_running else None
+    def leave(*_):  # SIGINT, SIGTERM, SIGHUP: end cleanly, children included
+        app.exit()
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, leave)
     try:
         app.run()

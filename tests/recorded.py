@@ -99,7 +99,7 @@ class RecordedRunner:
     def latest(self) -> Update:
         return self._update
 
-    def close(self) -> None:
+    def close(self, recycle: bool = True) -> None:
         self.closed = True
 
 

@@ -231,3 +231,52 @@ def test_the_real_perceptron_trains_in_a_warm_torch_child(monkeypatch):
     finally:
         runner.close()
         pool.close()
+
+
+def test_leaving_an_exhibit_recycles_its_warm_process():
+    """The same process runs one lab after another; no new process per exhibit."""
+    from museum.lab.runner import WarmPool
+
+    pool = WarmPool()
+    pool.fill()
+    first = pool.take()
+    runner = ChildRunner("tests.toy_labs:CounterLab", speed=0, process=first, pool=pool)
+    runner.start()
+    wait_for(runner, lambda u: True)
+    runner.send("run")
+    wait_for(runner, lambda u: u.step > 100)
+    runner.close()  # recycle
+    deadline = time.monotonic() + 5
+    while pool.idle == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.idle == 1
+    again = pool.take()
+    assert again.pid == first.pid, "the warm process came back"
+    second = ChildRunner("tests.toy_labs:CounterLab", seed=4, speed=0, process=again, pool=pool)
+    second.start()
+    try:
+        fresh = wait_for(second, lambda u: True)
+        assert fresh.step == 0 and fresh.seed == 4, "a clean lab, not the old one's state"
+    finally:
+        second.close(recycle=False)
+        pool.close()
+    deadline = time.monotonic() + 2
+    while alive(first.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive(first.pid)
+
+
+def test_a_closed_pool_ends_processes_that_come_back():
+    from museum.lab.runner import WarmPool
+
+    pool = WarmPool()
+    runner = ChildRunner("tests.toy_labs:CounterLab", speed=0, process=pool.take(), pool=pool)
+    runner.start()
+    wait_for(runner, lambda u: True)
+    pid = runner.pid
+    pool.close()
+    runner.close()
+    deadline = time.monotonic() + 3
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive(pid) and pool.idle == 0

@@ -6,6 +6,7 @@ reading the lobby (a warm child), then waits for the lab it is to run.
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
 import signal
@@ -39,7 +40,7 @@ def main() -> None:
     # The UI decides when we stop: a Ctrl+C meant for it must not kill us mid-frame.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    from museum.lab.wire import read_frame, write_frame
+    from museum.lab.wire import UNLOADED, read_frame, write_frame
 
     updates_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() from a lab must not corrupt the frame stream
@@ -71,21 +72,32 @@ def main() -> None:
         except (BrokenPipeError, OSError):
             os._exit(0)
 
-    message = commands.get()
-    if message[0] != "load":
-        os._exit(0)
-    _, lab_path, seed, params, device, speed = message
-    try:
-        lab_class = resolve(lab_path)
-    except Exception:
-        emit(Update(state=FAILED, error=traceback.format_exc(limit=-1).strip().splitlines()[-1]))
-        while commands.get()[0] != "quit":  # stay, so the UI shows why, until it lets us go
-            pass
-        os._exit(0)
-    LabLoop(lab_class, seed=seed, params=params, device=device, speed=speed, emit=emit).serve(
-        commands
-    )
-    os._exit(0)
+    # One lab after another: leaving an exhibit unloads its lab and hands this process, torch
+    # already imported, back to the UI's pool for the next exhibit.
+    while True:
+        message = commands.get()
+        if message[0] == "quit":
+            os._exit(0)
+        if message[0] != "load":
+            continue
+        _, lab_path, seed, params, device, speed = message
+        try:
+            lab_class = resolve(lab_path)
+        except Exception:
+            emit(Update(state=FAILED, error=traceback.format_exc(limit=-1).strip().splitlines()[-1]))
+            stopped_by = ""
+            while stopped_by not in ("quit", "unload"):  # stay, so the UI shows why
+                stopped_by = commands.get()[0]
+        else:
+            loop = LabLoop(
+                lab_class, seed=seed, params=params, device=device, speed=speed, emit=emit
+            )
+            stopped_by = loop.serve(commands)
+            del loop
+        if stopped_by == "quit":
+            os._exit(0)
+        gc.collect()
+        emit(UNLOADED)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ class LabLoop:
         self.speed = nearest_speed(speed)
         self.emit = emit or (lambda update: None)
         self.seed = seed
+        self.stopped_by = ""
         self.reset(seed)
 
     # -- the model's side -------------------------------------------------------------
@@ -136,9 +137,10 @@ class LabLoop:
 
     # -- the visitor's side -----------------------------------------------------------
     def handle(self, message: tuple) -> bool:
-        """Apply one command; False on quit."""
+        """Apply one command; False on quit or unload (the lab is being let go)."""
         name, *args = message
-        if name == "quit":
+        if name in ("quit", "unload"):
+            self.stopped_by = name
             return False
         if name == "run":
             if self.state == PAUSED and self.lab is not None:
@@ -168,8 +170,8 @@ class LabLoop:
                     self._check_claim()
         return True
 
-    def serve(self, commands: "queue.Queue[tuple]") -> None:
-        """Run until a quit command: pace the steps, watch the queue, emit updates."""
+    def serve(self, commands: "queue.Queue[tuple]") -> str:
+        """Pace the steps, watch the queue, emit updates; return "quit" or "unload"."""
         last_emit = 0.0
         emitted_step = -1
         next_due = time.monotonic()
@@ -189,12 +191,12 @@ class LabLoop:
                 message = None
             if message is not None:
                 if not self.handle(message):
-                    return
+                    return self.stopped_by
                 dirty = True
                 next_due = time.monotonic()
                 while not commands.empty():
                     if not self.handle(commands.get_nowait()):
-                        return
+                        return self.stopped_by
             if self.state == RUNNING:
                 now = time.monotonic()
                 if self.speed > 0:

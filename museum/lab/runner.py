@@ -20,7 +20,7 @@ from typing import Callable, Protocol
 
 from museum.lab.api import FAILED, Update
 from museum.lab.loop import LabLoop, resolve
-from museum.lab.wire import read_frame, write_frame
+from museum.lab.wire import UNLOADED, read_frame, write_frame
 
 UpdateCallback = Callable[[Update], None]
 
@@ -31,7 +31,7 @@ class Runner(Protocol):
     def start(self) -> None: ...
     def send(self, *message) -> None: ...
     def latest(self) -> Update | None: ...
-    def close(self) -> None: ...
+    def close(self, recycle: bool = True) -> None: ...
 
 
 class _Latest:
@@ -84,24 +84,61 @@ def end_process(process: subprocess.Popen, grace: float = 1.0) -> None:
 
 
 class WarmPool:
-    """One child that has already imported torch, ready for the next exhibit."""
+    """Lab processes that have already imported torch, waiting for the next exhibit.
 
-    def __init__(self) -> None:
-        self._ready: subprocess.Popen | None = None
+    A process comes back here when its exhibit is left (its lab unloaded), so walking from
+    exhibit to exhibit reuses the same one or two processes instead of starting new ones,
+    each of which would spend a core for seconds importing torch while the UI draws.
+    """
+
+    def __init__(self, keep: int = 1):
+        self.keep = keep
+        self._idle: list[subprocess.Popen] = []
+        self._returning = 0
+        self._closed = False
+        self._lock = threading.Lock()
 
     def fill(self) -> None:
-        if self._ready is None or self._ready.poll() is not None:
-            self._ready = spawn_child()
+        """Start one if none is idle or on its way back. Main thread only."""
+        with self._lock:
+            self._idle = [p for p in self._idle if p.poll() is None]
+            if self._closed or self._idle or self._returning:
+                return
+            self._idle.append(spawn_child())
 
     def take(self) -> subprocess.Popen:
-        process = self._ready if self._ready is not None and self._ready.poll() is None else None
-        self._ready = None
-        return process or spawn_child()
+        with self._lock:
+            while self._idle:
+                process = self._idle.pop()
+                if process.poll() is None:
+                    return process
+        return spawn_child()
+
+    def expect_return(self) -> None:
+        with self._lock:
+            self._returning += 1
+
+    def give_back(self, process: subprocess.Popen | None) -> None:
+        """A process whose lab was unloaded (None: it died on the way). Any thread."""
+        with self._lock:
+            self._returning -= 1
+            if process is None:
+                return
+            if not self._closed and len(self._idle) < self.keep and process.poll() is None:
+                self._idle.append(process)
+                return
+        end_process(process)
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
 
     def close(self) -> None:
-        if self._ready is not None:
-            end_process(self._ready)
-            self._ready = None
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for process in idle:
+            end_process(process)
 
 
 class ChildRunner(_Latest):
@@ -114,12 +151,15 @@ class ChildRunner(_Latest):
         device: str = "cpu",
         on_update: UpdateCallback | None = None,
         process: subprocess.Popen | None = None,
+        pool: WarmPool | None = None,
     ):
         super().__init__(on_update)
         self._load = ("load", lab_path, seed, dict(params or {}), device, speed)
         self._process = process
+        self._pool = pool  # where the process goes when the exhibit is left
         self._lock = threading.Lock()
         self._closing = False
+        self._recycling = False
 
     @property
     def pid(self) -> int | None:
@@ -140,7 +180,13 @@ class ChildRunner(_Latest):
                 update = None
             if update is None:
                 break
-            self._publish(update)
+            if update == UNLOADED:  # our lab is gone; the process is free for the next one
+                self._pool.give_back(self._process)
+                return
+            if not self._closing:
+                self._publish(update)
+        if self._recycling:
+            self._pool.give_back(None)
         if not self._closing:
             last = self._latest or Update()
             if last.state != FAILED:
@@ -157,18 +203,29 @@ class ChildRunner(_Latest):
             except (BrokenPipeError, OSError, ValueError):
                 pass  # the reader thread reports the dead child
 
-    def close(self) -> None:
+    def close(self, recycle: bool = True) -> None:
+        """Let the lab go: hand the process back to the pool, or end it."""
         with self._lock:
             if self._closing:
                 return
             self._closing = True
-        self.on_update = None
-        if self._process is not None:
+            self.on_update = None
+            if self._process is None:
+                return
+            if recycle and self._pool is not None and self._process.poll() is None:
+                self._pool.expect_return()
+                self._recycling = True
+                try:
+                    write_frame(self._process.stdin, ("unload",))
+                    return
+                except (BrokenPipeError, OSError, ValueError):
+                    self._recycling = False
+                    self._pool.give_back(None)
             try:
                 write_frame(self._process.stdin, ("quit",))
             except (BrokenPipeError, OSError, ValueError):
                 pass
-            end_process(self._process)
+        end_process(self._process)
 
 
 class InProcessRunner(_Latest):
@@ -208,7 +265,7 @@ class InProcessRunner(_Latest):
     def send(self, *message) -> None:
         self._commands.put(message)
 
-    def close(self) -> None:
+    def close(self, recycle: bool = True) -> None:
         self.on_update = None
         self._commands.put(("quit",))
 
@@ -230,11 +287,10 @@ class RunnerFactory:
                 exhibit.lab, seed, exhibit.params, exhibit.default_speed, on_update=on_update
             )
         process = self.pool.take() if self.pool is not None else None
-        runner = ChildRunner(
+        return ChildRunner(
             exhibit.lab, seed, exhibit.params, exhibit.default_speed,
-            on_update=on_update, process=process,
+            on_update=on_update, process=process, pool=self.pool,
         )
-        return runner
 
     def refill(self) -> None:
         if self.pool is not None:

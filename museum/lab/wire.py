@@ -10,6 +10,8 @@ import struct
 from typing import Any, BinaryIO
 
 _HEADER = struct.Struct(">I")
+# Sent by a child after an "unload": no more updates of that lab will follow.
+UNLOADED = "unloaded"
 
 
 def write_frame(stream: BinaryIO, obj: Any) -> None:
