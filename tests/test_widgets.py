@@ -1,0 +1,57 @@
+"""The shared displays, read as plain characters: legible without colour."""
+
+from rich.cells import cell_len
+
+from museum.lab.api import Update
+from museum.widgets.blocks import RAMP, image_text, shade
+from museum.widgets.field import render_field
+from museum.widgets.heatmap import heatmap_text
+from museum.widgets.status import claim_text, control_text
+
+
+def test_shade_ramp_orders_values_and_marks_nan():
+    assert shade(0.0) == " " and shade(1.0) == "█"
+    assert [shade(v) for v in (0, 0.25, 0.5, 0.75, 1)] == list(RAMP)
+    assert shade(-5) == " " and shade(7) == "█" and shade(float("nan")) == "?"
+
+
+def test_block_image_is_two_cells_per_pixel():
+    lines = image_text([[0, 16], [8, 4]], vmin=0, vmax=16).plain.splitlines()
+    assert lines == ["  ██", "▒▒░░"]
+
+
+def test_heatmap_labels_rows_and_columns_and_reads_without_colour():
+    text = heatmap_text([[0.0, 1.0], [0.5, 0.0]], rows=["the", "猫"], cols=["a", "b"]).plain
+    lines = text.splitlines()
+    assert lines[0].strip().startswith("a") and "b" in lines[0]
+    assert lines[1].startswith("the") and "██" in lines[1]
+    assert lines[2].startswith(" 猫 ") and "▒▒" in lines[2]
+    assert len({cell_len(line) for line in lines[1:]}) == 1, "rows line up, CJK labels too"
+
+
+def test_field_draws_points_regions_and_the_current_point():
+    points = [(-0.5, 0.5), (0.5, -0.5)]
+    text = render_field(10, 5, points, [1, -1], region=lambda x, y: x, current=1).plain
+    rows = text.splitlines()
+    assert len(rows) == 5 and all(len(r) == 10 for r in rows)
+    assert "o" in text and "⊗" in text  # class +1, and the current (−1) point
+    assert rows[0][-1] == "·" and rows[0][0] == " "  # x > 0 is the dotted side
+
+
+def test_field_ignores_points_outside_its_bounds():
+    text = render_field(6, 3, [(5.0, 5.0)], [1]).plain
+    assert "o" not in text
+
+
+def test_status_lines_in_both_languages():
+    update = Update(step=1234, state="running", seed=3, speed=0.0, claim_met=True, claim_step=37)
+    assert "step 1,234" in control_text(update, "en").plain
+    assert "max" in control_text(update, "en").plain
+    assert "全速" in control_text(update, "zh").plain
+    assert "✓ reproduced at step 37" in claim_text("it works", update, "en").plain
+    assert "第 37 步复现" in claim_text("成立", update, "zh").plain
+    pending = claim_text("it works", Update(), "en").plain
+    assert "not yet" in pending and "✓" not in pending
+    failed = control_text(Update(state="failed", error="boom"), "en").plain
+    assert "boom" in failed
+    assert "press r" in control_text(Update(state="diverged", error="diverged"), "en").plain
