@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from museum.i18n import pick, t
@@ -28,11 +28,15 @@ class SourceScreen(MuseumModal):
             ),
             id="source-title",
         )
-        with VerticalScroll(id="source-body"):
-            yield Static(
-                Syntax(self.exhibit.lab_source(), "python", line_numbers=True, theme="monokai",
-                       word_wrap=False),
-            )
+        code = self.exhibit.lab_source()
+        widest = max((len(line) for line in code.splitlines()), default=0)
+        listing = Static(
+            Syntax(code, "python", line_numbers=True, theme="monokai", word_wrap=False,
+                   code_width=widest + 1),
+        )
+        listing.styles.width = widest + 8  # as wide as the code, plus the line numbers
+        with ScrollableContainer(id="source-body"):  # code is not wrapped: ← → scroll it
+            yield listing
 
     def on_mount(self) -> None:
         super().on_mount()
