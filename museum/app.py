@@ -17,6 +17,7 @@ from museum.palette import ExhibitCommands
 from museum.state import Progress
 
 Place = tuple  # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
+OVERLAYS = ("help", "source")  # drawn over the screen below, which stays visible
 
 
 class MuseumApp(App):
@@ -44,6 +45,7 @@ class MuseumApp(App):
         self.runner_factory = runner_factory
         self.runners: dict = {}
         self.spec: list[Place] = []
+        self._screens: list = []  # the screen shown for each place in spec
         self.last_exhibit: str | None = None
         self._closed = False
 
@@ -95,21 +97,30 @@ class MuseumApp(App):
                 return place[1]
         return None
 
-    def _go(self, spec: list[Place], rebuild_all: bool = False) -> None:
+    def _go(self, spec: list[Place], restyle: bool = False) -> None:
+        """Show ``spec``, building only the screens that must change.
+
+        ``restyle`` (a language switch) rebuilds what is visible now; screens further down
+        keep their old language until they are uncovered, and are rebuilt then.
+        """
         keep = 0
-        if not rebuild_all:
-            while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
-                keep += 1
+        while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
+            keep += 1
+        if restyle and spec:
+            keep = min(keep, len(spec) - (2 if spec[-1][0] in OVERLAYS else 1))
+        while keep and keep == len(spec) and self._screens[keep - 1].LANG != self.lang:
+            keep -= 1  # about to be uncovered in the old language: build it anew
         pops, new = len(self.spec) - keep, spec[keep:]
         # Replace rather than pop-then-push the top screen: a screen uncovered for an instant
         # would be resumed, laid out and redrawn for nothing.
         replace_top = pops > 0 and bool(new)
         for _ in range(pops - 1 if replace_top else pops):
             self.pop_screen()
-        self.spec = spec[:keep]
+        self.spec, self._screens = spec[:keep], self._screens[:keep]
         for i, place in enumerate(new):
-            self.spec.append(place)
             screen = self._make_screen(place)
+            self.spec.append(place)
+            self._screens.append(screen)
             if i == 0 and replace_top:
                 self.switch_screen(screen)
             else:
@@ -122,21 +133,30 @@ class MuseumApp(App):
             refill()  # the next exhibit finds a warm child waiting
 
     def _make_screen(self, place: Place):
-        from museum.screens import ExhibitScreen, HelpScreen, LobbyScreen, RoomScreen, SourceScreen
-
+        # Each screen's module is imported when first needed: the lobby paints sooner.
         kind, lang = place[0], self.lang
         if kind == "lobby":
+            from museum.screens.lobby import LobbyScreen
+
             return LobbyScreen.in_lang(lang)(highlight=self._current("room"))
         if kind == "room":
+            from museum.screens.room import RoomScreen
+
             return RoomScreen.in_lang(lang)(place[1], highlight=self._current("exhibit"))
         if kind == "exhibit":
+            from museum.screens.exhibit import ExhibitScreen
+
             exhibit = self.catalog.get(place[1])
             return ExhibitScreen.in_lang(lang)(exhibit, self._runner_for(exhibit))
         if kind == "help":
+            from museum.screens.help import HelpScreen
+
             exhibit = self.catalog.get(place[1]) if place[1] else None
             keys = resolve(exhibit.view).KEYS if exhibit else ()
             return HelpScreen.in_lang(lang)(keys, exhibit.title if exhibit else None)
         if kind == "source":
+            from museum.screens.source import SourceScreen
+
             return SourceScreen.in_lang(lang)(self.catalog.get(place[1]))
         raise ValueError(place)
 
@@ -206,7 +226,7 @@ class MuseumApp(App):
         self.lang = "zh" if self.lang == "en" else "en"
         self.progress.lang = self.lang
         self.progress.save()
-        self._go(list(self.spec), rebuild_all=True)
+        self._go(list(self.spec), restyle=True)
 
     # -- progress ----------------------------------------------------------------------------
     def mark_visited(self, slug: str) -> None:

@@ -6,7 +6,11 @@ import json
 
 from textual.widgets import Footer, Markdown
 
-from museum.screens import ExhibitScreen, HelpScreen, LobbyScreen, RoomScreen, SourceScreen
+from museum.screens.exhibit import ExhibitScreen
+from museum.screens.help import HelpScreen
+from museum.screens.lobby import LobbyScreen
+from museum.screens.room import RoomScreen
+from museum.screens.source import SourceScreen
 from museum.screens.base import TooSmall
 from tests.conftest import make_app
 
@@ -98,8 +102,11 @@ async def test_language_switch_changes_every_visible_string_and_keeps_the_lab():
         assert "明斯基" in markdown.source or "异或" in markdown.source
         await pilot.press("escape")
         assert isinstance(app.screen, RoomScreen) and app.screen.lang == "zh"
+        await pilot.press("escape")
+        assert isinstance(app.screen, LobbyScreen) and app.screen.lang == "zh"
+        assert "帮助" in footer_text(app)
         await pilot.press("l")
-        assert app.screen.lang == "en"
+        assert app.screen.lang == "en" and len(app.screen_stack) == 2
 
 
 async def test_language_switch_inside_help_keeps_help_open():

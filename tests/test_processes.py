@@ -113,8 +113,14 @@ def test_switching_exhibits_thirty_times_leaves_one_lab(tmp_path):
             time.sleep(0.1)
             terminal.press(b"\x1b[D")  # ← perceptron
             time.sleep(0.1)
-        time.sleep(2.5)
-        live = [pid for pid in children(terminal.process.pid) if alive(pid)]
+        # A process taken while still importing torch comes back to the pool once its import
+        # is done, so under load the count settles a few seconds later, not at once.
+        deadline = time.monotonic() + 15
+        while True:
+            live = [pid for pid in children(terminal.process.pid) if alive(pid)]
+            if len(live) <= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(live) <= 2, live  # the open exhibit's lab and one warm child
         terminal.press(b"q")
         terminal.process.wait(timeout=10)

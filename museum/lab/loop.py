@@ -173,9 +173,9 @@ class LabLoop:
     def serve(self, commands: "queue.Queue[tuple]") -> str:
         """Pace the steps, watch the queue, emit updates; return "quit" or "unload"."""
         last_emit = 0.0
-        emitted_step = -1
+        emitted: tuple = (-1, "")
         next_due = time.monotonic()
-        dirty = True
+        first = True
         while True:
             running = self.state == RUNNING
             now = time.monotonic()
@@ -192,11 +192,13 @@ class LabLoop:
             if message is not None:
                 if not self.handle(message):
                     return self.stopped_by
-                dirty = True
-                next_due = time.monotonic()
                 while not commands.empty():
                     if not self.handle(commands.get_nowait()):
                         return self.stopped_by
+                # Show the command's effect now, before the next burst of training.
+                self.emit(self.update())
+                last_emit, emitted = time.monotonic(), (self.step_count, self.state)
+                next_due = time.monotonic()
             if self.state == RUNNING:
                 now = time.monotonic()
                 if self.speed > 0:
@@ -208,6 +210,7 @@ class LabLoop:
                     while self.advance() and time.monotonic() < burst_end:
                         pass
             now = time.monotonic()
-            if dirty or (self.step_count != emitted_step and now - last_emit >= EMIT_INTERVAL):
+            changed = (self.step_count, self.state) != emitted
+            if first or (changed and now - last_emit >= EMIT_INTERVAL):
                 self.emit(self.update())
-                last_emit, emitted_step, dirty = now, self.step_count, False
+                last_emit, emitted, first = now, (self.step_count, self.state), False
