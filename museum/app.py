@@ -13,17 +13,23 @@ from textual.app import App
 from museum.catalog import Catalog, load
 from museum.i18n import default_lang, t
 from museum.lab.loop import resolve
-from museum.palette import ExhibitCommands
 from museum.state import Progress
 
 Place = tuple  # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
 OVERLAYS = ("help", "source")  # drawn over the screen below, which stays visible
 
 
+def _exhibit_commands():
+    """The palette's provider, imported when the palette first opens (not at first paint)."""
+    from museum.palette import ExhibitCommands
+
+    return ExhibitCommands
+
+
 class MuseumApp(App):
     CSS_PATH = "museum.tcss"
     TITLE = "museum"
-    COMMANDS = App.COMMANDS | {ExhibitCommands}
+    COMMANDS = App.COMMANDS | {_exhibit_commands}
 
     def __init__(
         self,
