@@ -10,10 +10,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from museum.i18n import pick, t
-from museum.screens.base import Key, MuseumScreen
+from museum.screens.base import Key
+from museum.screens.choice import ChoiceScreen
 
 
-class RoomScreen(MuseumScreen):
+class RoomScreen(ChoiceScreen):
     KEYS = (
         Key("enter", "open", "b_open", key_display="⏎", priority=True),
         Key("escape", "app.back", "b_back"),
@@ -23,26 +24,27 @@ class RoomScreen(MuseumScreen):
     )
 
     def __init__(self, room_slug: str, highlight: str | None = None):
-        super().__init__()
+        super().__init__(highlight)
         self.room_slug = room_slug
-        self.highlight = highlight
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        app, lang = self.app, self.lang
-        room = app.catalog.room(self.room_slug)
+        room, lang = self.app.catalog.room(self.room_slug), self.lang
         with Vertical(id="room"):
             yield Static(
                 Text.assemble((pick(room.title, lang), "bold"), ("  " + room.years, "cyan")),
                 id="title",
             )
             yield Static(pick(room.intro, lang), id="intro")
-            options = [
-                Option(self._exhibit_line(e), id=e.slug) for e in app.catalog.in_room(room.slug)
-            ]
-            yield OptionList(*options, id="exhibits")
+            yield OptionList(id="exhibits")
             yield Static(t("room_hint", lang), classes="hint")
         yield Footer(show_command_palette=False)
+
+    def options(self) -> list[Option]:
+        return [
+            Option(self._exhibit_line(e), id=e.slug)
+            for e in self.app.catalog.in_room(self.room_slug)
+        ]
 
     def _exhibit_line(self, exhibit) -> Table:
         lang, progress = self.lang, self.app.progress
@@ -58,46 +60,17 @@ class RoomScreen(MuseumScreen):
         line.add_row("", pick(exhibit.teaser, lang))
         return line
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        exhibits = self.query_one(OptionList)
-        index = 0
-        if self.highlight:
-            try:
-                index = exhibits.get_option_index(self.highlight)
-            except Exception:
-                index = 0
-        if exhibits.option_count:
-            exhibits.highlighted = index
-        exhibits.focus()
-
-    def on_screen_resume(self) -> None:
-        """Back from an exhibit: marks may have changed, and → may have moved us on."""
-        exhibits = self.query_one(OptionList)
-        current = self.app.last_exhibit or self.current_exhibit
-        exhibits.clear_options()
-        exhibits.add_options(
-            Option(self._exhibit_line(e), id=e.slug) for e in self.app.catalog.in_room(self.room_slug)
-        )
-        try:
-            exhibits.highlighted = exhibits.get_option_index(current) if current else 0
-        except Exception:
-            exhibits.highlighted = 0
+    def resume_highlight(self) -> str | None:
+        """Back from an exhibit: → may have walked us on to another one."""
+        return self.app.last_exhibit or self.chosen
 
     @property
     def current_exhibit(self) -> str | None:
-        exhibits = self.query_one(OptionList)
-        if exhibits.highlighted is None:
-            return None
-        return exhibits.get_option_at_index(exhibits.highlighted).id
+        return self.chosen
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_exhibit(event.option.id)
-
-    def action_open(self) -> None:
-        if self.current_exhibit:
-            self.app.open_exhibit(self.current_exhibit)
+    def open(self, option_id: str) -> None:
+        self.app.open_exhibit(option_id)
 
     def action_source(self) -> None:
-        if self.current_exhibit:
-            self.app.show_source(self.current_exhibit)
+        if self.chosen:
+            self.app.show_source(self.chosen)

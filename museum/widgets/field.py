@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widget import Widget
+from textual.widgets import Static
 
 POSITIVE_BG = Style(bgcolor="rgb(20,45,80)")
 NEGATIVE_BG = Style(bgcolor="rgb(70,30,30)")
@@ -98,3 +102,30 @@ class Field(Widget):
         return render_field(
             width, height, self._points, self._labels, self._region, self._bounds, self._current
         )
+
+
+def line_region(w1: float, w2: float, b: float) -> Callable[[float, float], float]:
+    """The side of the line w1·x + w2·y + b = 0; on the line counts as the negative side,
+    as the perceptron rule counts a zero score as a mistake."""
+
+    def region(x: float, y: float) -> float:
+        value = w1 * x + w2 * y + b
+        return value if value != 0 else -1.0
+
+    return region
+
+
+class FieldPanel(Horizontal):
+    """A field and, beside it, a panel of text about what it shows."""
+
+    DEFAULT_CSS = """
+    FieldPanel > .panel { width: 1fr; margin-left: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Field()
+        yield Static(classes="panel")
+
+    def show(self, points, labels, panel: RenderableType, **field_args) -> None:
+        self.query_one(Field).show(points, labels, **field_args)
+        self.query_one(".panel", Static).update(panel)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
 
 from museum.i18n import pick
-from museum.widgets import Field, LabView
+from museum.widgets import FieldPanel, LabView, line_region
 
 S = {
     "weights": {"en": "weights", "zh": "权重"},
@@ -32,26 +30,14 @@ def mistakes_line(counts: list, width: int = 14) -> str:
 class PerceptronView(LabView):
     PLOT = {"errors": {"en": "points on the wrong side", "zh": "分错的点数"}}
 
-    DEFAULT_CSS = """
-    #panel { width: 1fr; margin-left: 1; }
-    """
-
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Field(id="field")
-            yield Static(id="panel")
+        yield FieldPanel()
 
     def show(self, update) -> None:
         super().show(update)
         snap, lang = update.snapshot, self.lang
         w1, w2 = snap["w"]
         b = snap["b"]
-
-        def region(x: float, y: float) -> float:
-            value = w1 * x + w2 * y + b
-            return value if value != 0 else -1.0  # on the line counts as a mistake, as in the rule
-
-        self.query_one(Field).show(snap["points"], snap["labels"], region, current=snap["current"])
         panel = Text()
         panel.append(f"{pick(S['weights'], lang)} ", "bold")
         panel.append(f"({w1:+.2f}, {w2:+.2f})\n")
@@ -70,4 +56,7 @@ class PerceptronView(LabView):
                 panel.append(pick(S["right"], lang), "green")
             panel.append("\n")
         panel.append("\n" + pick(S["legend"], lang), "dim")
-        self.query_one("#panel", Static).update(panel)
+        self.query_one(FieldPanel).show(
+            snap["points"], snap["labels"], panel, region=line_region(w1, w2, b),
+            current=snap["current"],
+        )

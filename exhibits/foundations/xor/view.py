@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
 
 from museum.i18n import pick
-from museum.widgets import Field, LabView
+from museum.widgets import FieldPanel, LabView, line_region
 
 S = {
     "state": {"en": "(w1,w2,b)", "zh": "(w1,w2,b)"},
@@ -28,28 +26,14 @@ BOUNDS = (-0.5, 1.5, -0.5, 1.5)
 class XorView(LabView):
     PLOT = {"errors": {"en": "XOR cases wrong (of 4)", "zh": "分错的异或情形（共 4 个）"}}
 
-    DEFAULT_CSS = """
-    #panel { width: 1fr; margin-left: 1; }
-    """
-
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Field(id="field")
-            yield Static(id="panel")
+        yield FieldPanel()
 
     def show(self, update) -> None:
         super().show(update)
         snap, lang = update.snapshot, self.lang
         w1, w2 = snap["w"]
         b = snap["b"]
-
-        def region(x: float, y: float) -> float:
-            value = w1 * x + w2 * y + b
-            return value if value != 0 else -1.0
-
-        self.query_one(Field).show(
-            snap["points"], snap["labels"], region, bounds=BOUNDS, current=snap["current"]
-        )
         panel = Text()
         panel.append(f"{pick(S['state'], lang)}=({w1:+d},{w2:+d},{b:+d})\n", "bold")
         cycle = snap["cycle"]
@@ -78,4 +62,7 @@ class XorView(LabView):
                 "magenta" if seen_before else "",
             )
         panel.append(pick(S["legend"], lang), "dim")
-        self.query_one("#panel", Static).update(panel)
+        self.query_one(FieldPanel).show(
+            snap["points"], snap["labels"], panel, region=line_region(w1, w2, b),
+            current=snap["current"], bounds=BOUNDS,
+        )
