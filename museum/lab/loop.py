@@ -19,7 +19,7 @@ from museum.lab.api import (
 # Steps per second, from watchable to flat out (0).
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0, 0.0)
 EMIT_INTERVAL = 0.1  # at most ~10 updates a second reach the UI
-BURST_SECONDS = 0.02  # flat out: how long to train between looks at the command queue
+BURST_SECONDS = 0.005  # flat out: how long to train between looks at the command queue
 
 
 def resolve(path: str) -> type:
