@@ -334,3 +334,24 @@ def gpu_present() -> bool:
 def plain(data: bytes) -> str:
     """Output with escape sequences removed (for eyeballing only: cursor moves are lost)."""
     return ANSI.sub(b"", data).decode("utf-8", "replace")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    total = sum(fields[:8])  # guest time is already inside user
+    return total - idle, total
+
+
+def busy_cores(before: tuple[float, float], after: tuple[float, float]) -> float:
+    """How many CPUs were busy on average between two machine_busy() readings."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total * (os.cpu_count() or 1) if total > 0 else 0.0
+
+
+def background_load(seconds: float = 1.0) -> float:
+    """CPUs kept busy by everything else on the machine, sampled before a benchmark starts."""
+    before = machine_busy()
+    time.sleep(seconds)
+    return busy_cores(before, machine_busy())
