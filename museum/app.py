@@ -53,6 +53,11 @@ class MuseumApp(App):
         self.spec: list[Place] = []
         self._screens: list = []  # the screen shown for each place in spec
         self.last_exhibit: str | None = None
+        # While an exhibit screen is still being built, ←/→ only move this target; the museum
+        # goes there once that screen is up. Keys pressed faster than screens can be built
+        # then cost one more build, not one each.
+        self._building = False
+        self._nav_target: str | None = None
         self._closed = False
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -109,6 +114,7 @@ class MuseumApp(App):
         ``restyle`` (a language switch) rebuilds what is visible now; screens further down
         keep their old language until they are uncovered, and are rebuilt then.
         """
+        self._nav_target = None  # any other move cancels a pending ←/→
         keep = 0
         while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
             keep += 1
@@ -186,9 +192,23 @@ class MuseumApp(App):
         exhibit = self.catalog.get(slug)
         if exhibit is None:
             return
+        self._nav_target = None
         self.mark_visited(slug)
         self.last_exhibit = slug
         self._go([("lobby",), ("room", exhibit.room), ("exhibit", slug)])
+        self._building = True
+        self.set_timer(2.0, self._stop_waiting)  # a screen that never reports must not block
+
+    def exhibit_ready(self) -> None:
+        """Called by an exhibit screen once it is drawn: go where the visitor went meanwhile."""
+        self._building = False
+        target, self._nav_target = self._nav_target, None
+        if target and target != self._current("exhibit"):
+            self.open_exhibit(target)
+
+    def _stop_waiting(self) -> None:
+        if self._building:
+            self.exhibit_ready()
 
 
     def action_back(self) -> None:
@@ -208,10 +228,14 @@ class MuseumApp(App):
                 self.open_room(rooms[index])
 
     def action_next_exhibit(self, delta: int) -> None:
-        current = self._current("exhibit")
+        current = self._nav_target or self._current("exhibit")
         if current:
             neighbour = self.catalog.neighbour(current, delta)
-            if neighbour is not None:
+            if neighbour is None:
+                return
+            if self._building:
+                self._nav_target = neighbour.slug
+            else:
                 self.open_exhibit(neighbour.slug)
 
     def action_help(self) -> None:

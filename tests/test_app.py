@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from textual import events
 from textual.widgets import Footer, Markdown
 
 from museum.screens.exhibit import ExhibitScreen
@@ -229,3 +230,22 @@ def test_state_that_is_a_directory_is_set_aside(state_dir):
     assert progress.problem and progress.aside and progress.aside.is_dir()
     progress.visited.add("xor")
     assert progress.save() and Progress.load(state_dir).visited == {"xor"}
+
+
+async def test_a_burst_of_arrows_lands_on_the_right_exhibit_without_building_each():
+    app = make_app(start="mcculloch_pitts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        built = []
+        make = app._make_screen
+        app._make_screen = lambda place: built.append(place) or make(place)
+        # Post the keys at once, as a visitor holding → would, without waiting in between.
+        for key in ["right", "right", "left", "right", "right", "right"]:
+            app.post_message(events.Key(key, None))
+        await pilot.pause(0.5)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.5)
+        assert app.screen.exhibit.slug == "xor"  # mp → p → xor → p → xor → (end) xor
+        print(built)
+        assert len(built) <= 2, built  # one at once, one where the burst ended (not five)
+        assert set(app.runners) == {"xor"}
