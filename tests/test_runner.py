@@ -246,7 +246,7 @@ def test_leaving_an_exhibit_recycles_its_warm_process():
     runner.send("run")
     wait_for(runner, lambda u: u.step > 100)
     runner.close()  # recycle
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while pool.idle == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert pool.idle == 1
@@ -260,7 +260,8 @@ def test_leaving_an_exhibit_recycles_its_warm_process():
     finally:
         second.close(recycle=False)
         pool.close()
-    deadline = time.monotonic() + 2
+    # The 2 s bound has its own tests; here only that the process does end (CI can be loaded).
+    deadline = time.monotonic() + 5
     while alive(first.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not alive(first.pid)
