@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-LANGS = ("en", "zh")
-
 Text = dict  # {"en": str, "zh": str}
 
 

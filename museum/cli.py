@@ -160,7 +160,7 @@ def open_museum(lang: str | None, start: str | None) -> int:
     from museum.lab.runner import RunnerFactory
 
     factory = RunnerFactory()
-    factory.prepare()  # the warm child imports torch while the lobby is read
+    factory.refill()  # the warm child imports torch while the lobby is read
     app = MuseumApp(lang=lang, start=start, runner_factory=factory)
 
     def leave(*_):  # SIGINT, SIGTERM, SIGHUP: end cleanly, children included

@@ -28,7 +28,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "mark_solved": {"en": "✓ reproduced", "zh": "✓ 已复现"},
     "mark_visited": {"en": "• visited", "zh": "• 已参观"},
-    "mark_new": {"en": "", "zh": ""},
     # exhibit
     "claim": {"en": "Claim", "zh": "论断"},
     "claim_met": {"en": "✓ reproduced at step {step}", "zh": "✓ 第 {step} 步复现"},
@@ -75,7 +74,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "b_faster": {"en": "Faster", "zh": "加速"},
     "b_slower": {"en": "Slower", "zh": "减速"},
     "b_source": {"en": "Source", "zh": "源码"},
-    "b_focus": {"en": "Controls", "zh": "控件"},
     "b_palette": {"en": "Find", "zh": "查找"},
     "b_close": {"en": "Close", "zh": "关闭"},
     # the key table of the help screen

@@ -276,11 +276,6 @@ class RunnerFactory:
     def __init__(self, warm: bool = True):
         self.pool = WarmPool() if warm else None
 
-    def prepare(self) -> None:
-        """Start the warm child now (from the main thread, before the app runs)."""
-        if self.pool is not None:
-            self.pool.fill()
-
     def __call__(self, exhibit, seed: int = 0, on_update: UpdateCallback | None = None) -> Runner:
         if not exhibit.needs_torch:
             return InProcessRunner(
@@ -293,6 +288,7 @@ class RunnerFactory:
         )
 
     def refill(self) -> None:
+        """Have a warm child ready (or on its way back). Main thread: at launch, after moves."""
         if self.pool is not None:
             self.pool.fill()
 

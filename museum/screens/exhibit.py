@@ -52,7 +52,7 @@ class ExhibitScreen(MuseumScreen):
         self.runner = runner
         self.view: LabView | None = None
         self._pending = False
-        self._last: Update | None = None
+        self._seen_update = False
         # The visitor's choices are kept here, not read back from the lab's last update: keys
         # pressed faster than updates arrive must each count.
         self._speed = exhibit.default_speed
@@ -114,9 +114,9 @@ class ExhibitScreen(MuseumScreen):
         self.query_one(ClaimLine).update(claim_text(pick(self.exhibit.claim, lang), update, lang, trains))
         if update is None:
             return
-        if self._last is None:  # a screen rebuilt over a running lab (language switch)
+        if not self._seen_update:  # e.g. a screen rebuilt over a running lab (language switch)
             self._speed, self._seed = update.speed, update.seed
-        self._last = update
+            self._seen_update = True
         if update.claim_met:
             self.app.mark_solved(self.exhibit.slug)
         if update.snapshot and self.view is not None:
