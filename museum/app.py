@@ -53,10 +53,8 @@ class MuseumApp(App):
         self.spec: list[Place] = []
         self._screens: list = []  # the screen shown for each place in spec
         self.last_exhibit: str | None = None
-        # While an exhibit screen is still being built, ←/→ only move this target; the museum
-        # goes there once that screen is up. Keys pressed faster than screens can be built
-        # then cost one more build, not one each.
-        self._building = False
+        # ←/→ only move this target and queue the move behind any keys already waiting, so
+        # arrows pressed faster than screens can be built cost one build, not one each.
         self._nav_target: str | None = None
         self._closed = False
 
@@ -192,23 +190,9 @@ class MuseumApp(App):
         exhibit = self.catalog.get(slug)
         if exhibit is None:
             return
-        self._nav_target = None
         self.mark_visited(slug)
         self.last_exhibit = slug
         self._go([("lobby",), ("room", exhibit.room), ("exhibit", slug)])
-        self._building = True
-        self.set_timer(2.0, self._stop_waiting)  # a screen that never reports must not block
-
-    def exhibit_ready(self) -> None:
-        """Called by an exhibit screen once it is drawn: go where the visitor went meanwhile."""
-        self._building = False
-        target, self._nav_target = self._nav_target, None
-        if target and target != self._current("exhibit"):
-            self.open_exhibit(target)
-
-    def _stop_waiting(self) -> None:
-        if self._building:
-            self.exhibit_ready()
 
 
     def action_back(self) -> None:
@@ -233,10 +217,15 @@ class MuseumApp(App):
             neighbour = self.catalog.neighbour(current, delta)
             if neighbour is None:
                 return
-            if self._building:
-                self._nav_target = neighbour.slug
-            else:
-                self.open_exhibit(neighbour.slug)
+            if self._nav_target is None:
+                self.call_later(self._go_to_target)
+            self._nav_target = neighbour.slug
+
+    def _go_to_target(self) -> None:
+        target = self._nav_target
+        if target and target != self._current("exhibit"):
+            self.open_exhibit(target)
+        self._nav_target = None
 
     def action_help(self) -> None:
         if self.place[0] == "help":

@@ -90,7 +90,6 @@ class ExhibitScreen(MuseumScreen):
         self._draw(self.runner.latest())
         if self.view is not None and self.view.can_focus:
             self.view.focus()  # its own keys (e.g. 1, 2) work at once
-        self.call_after_refresh(self.app.exhibit_ready)
 
     def on_unmount(self) -> None:
         if getattr(self.runner, "on_update", None) == self._on_runner_update:
