@@ -249,3 +249,15 @@ async def test_a_burst_of_arrows_lands_on_the_right_exhibit_without_building_eac
         assert len(built) <= 2, built  # not one build per key
         assert built == [("exhibit", "xor")], "only where the burst ended is built"
         assert set(app.runners) == {"xor"}
+
+
+async def test_down_and_enter_arriving_together_open_the_chosen_exhibit():
+    """A fast typist's ↓⏎ comes in one read: enter must act after the list has moved."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "perceptron"

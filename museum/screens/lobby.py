@@ -16,7 +16,7 @@ from museum.screens.choice import ChoiceScreen
 
 class LobbyScreen(ChoiceScreen):
     KEYS = (
-        Key("enter", "open", "b_open", key_display="⏎", priority=True),
+        Key("enter", "open", "b_open", key_display="⏎"),
         Key("left", "move(-1)", "b_prev", show=False),
         Key("right", "move(1)", "b_next", show=False),
     )

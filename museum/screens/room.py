@@ -16,7 +16,7 @@ from museum.screens.choice import ChoiceScreen
 
 class RoomScreen(ChoiceScreen):
     KEYS = (
-        Key("enter", "open", "b_open", key_display="⏎", priority=True),
+        Key("enter", "open", "b_open", key_display="⏎"),
         Key("escape", "app.back", "b_back"),
         Key("left", "app.next_room(-1)", "b_prev", show=False),
         Key("right", "app.next_room(1)", "b_next", show=False),
