@@ -4,7 +4,8 @@ Snapshot tests draw these instead of live training, so floating-point noise neve
 screen. The file holds the update's structure as JSON and its NumPy arrays beside it, and is
 read with ``allow_pickle=False``.
 
-Re-record after changing a lab:  python -m tests.recorded SLUG [--steps N]
+Record a new exhibit:            python -m tests.recorded SLUG --steps N
+Re-record after changing a lab:  python -m tests.recorded SLUG   (keeps the recorded step)
 """
 
 from __future__ import annotations
@@ -19,8 +20,13 @@ import numpy as np
 from museum.lab.api import Update
 
 RECORDINGS = Path(__file__).parent / "recordings"
-# The step at which each exhibit is recorded: a moment that shows the exhibit at its best.
-STEPS = {"mcculloch_pitts": 1, "perceptron": 90, "xor": 22}
+# Each recording keeps its step (a moment that shows the exhibit at its best) in the file.
+DEFAULT_STEPS = 50
+
+
+def recorded_step(slug: str) -> int:
+    path = RECORDINGS / f"{slug}.npz"
+    return load(path).step if path.exists() else DEFAULT_STEPS
 
 
 def _encode(value, arrays: dict):
@@ -71,7 +77,7 @@ def record(slug: str, steps: int | None = None) -> Update:
     exhibit = load_catalog().get(slug)
     loop = LabLoop(resolve(exhibit.lab), seed=0, params=exhibit.params,
                    speed=exhibit.default_speed)
-    for _ in range(STEPS.get(slug, 50) if steps is None else steps):
+    for _ in range(recorded_step(slug) if steps is None else steps):
         if not loop.advance():
             break
     update = loop.update()

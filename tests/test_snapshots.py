@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from museum.catalog import load
 from tests.conftest import make_app
 
 LANGS = ["en", "zh"]
-EXHIBITS = ["mcculloch_pitts", "perceptron", "xor"]
+EXHIBITS = load().slugs
 
 
 async def settle(pilot):

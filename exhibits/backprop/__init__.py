@@ -1,0 +1,1 @@
+"""Backpropagation, 1970–1989."""
