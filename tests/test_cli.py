@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from museum.catalog import load
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -73,7 +75,7 @@ def test_run_can_report_an_unmet_claim():
     [
         (["--bogus"], "unrecognized arguments"),
         (["run", "perceptron", "--bogus"], "unrecognized arguments"),
-        (["run", "nope"], "unknown exhibit 'nope'. Valid: mcculloch_pitts, perceptron, xor"),
+        (["run", "nope"], "unknown exhibit 'nope'. Valid: " + ", ".join(load().slugs)),
         (["open", "nope"], "unknown exhibit"),
         (["run", "perceptron", "--steps", "-1"], "--steps must be between"),
         (["run", "perceptron", "--steps", "10000000000"], "--steps must be between"),

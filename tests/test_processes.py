@@ -65,9 +65,9 @@ class Terminal:
                 return
             self.output += chunk
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> None:
+    def wait_for(self, text: str, timeout: float = 30.0, since: int = 0) -> None:
         deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
+        while text.encode() not in self.output[since:]:
             assert time.monotonic() < deadline, f"{text!r} never appeared"
             assert self.process.poll() is None, "museum exited early"
             time.sleep(0.05)
@@ -104,15 +104,32 @@ def test_no_lab_process_outlives_the_museum(tmp_path, how):
         os.close(terminal.master)
 
 
-def test_switching_exhibits_thirty_times_leaves_one_lab(tmp_path):
+RIGHT, LEFT = b"\x1b[C", b"\x1b[D"
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_switching_exhibits_thirty_times_leaves_one_lab_and_no_new_fds(tmp_path):
     terminal = Terminal("open", "perceptron", "--lang", "en", state_dir=str(tmp_path))
+
+    def switch_and_wait(times: int) -> None:
+        for _ in range(times):
+            for key, title in ((RIGHT, "XOR and the First Winter"), (LEFT, "The Perceptron")):
+                since = len(terminal.output)
+                terminal.press(key)
+                terminal.wait_for(title, since=since)
+
     try:
         terminal.wait_for("paused")
-        for _ in range(15):
-            terminal.press(b"\x1b[C")  # → xor
-            time.sleep(0.1)
-            terminal.press(b"\x1b[D")  # ← perceptron
-            time.sleep(0.1)
+        switch_and_wait(3)  # the first switches import modules and fill the pool
+        time.sleep(1.0)
+        fds_before = open_fds(terminal.process.pid)
+        switch_and_wait(12)
+        time.sleep(1.0)
+        fds_after = open_fds(terminal.process.pid)
+        assert fds_after <= fds_before, (fds_before, fds_after)
         # A process taken while still importing torch comes back to the pool once its import
         # is done, so under load the count settles a few seconds later, not at once.
         deadline = time.monotonic() + 15
