@@ -161,6 +161,8 @@ def discover() -> list[Exhibit]:
     for room in pkgutil.iter_modules(exhibits.__path__):
         room_pkg = importlib.import_module(f"exhibits.{room.name}")
         for info in pkgutil.iter_modules(room_pkg.__path__):
+            if not info.ispkg:  # a room's shared module (a corpus reader), not an exhibit
+                continue
             module = importlib.import_module(f"exhibits.{room.name}.{info.name}")
             exhibit = getattr(module, "EXHIBIT", None)
             if isinstance(exhibit, Exhibit):
