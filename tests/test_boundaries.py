@@ -45,7 +45,7 @@ async def main():
         await pilot.press("right")                # the perceptron: its lab is in a child
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "ExhibitScreen"
-    print("torch" in sys.modules, "textual_plotext" in sys.modules)
+    print("torch" in sys.modules, any(m.startswith("plotext") for m in sys.modules))
 
 asyncio.run(main())
 """
@@ -55,7 +55,7 @@ asyncio.run(main())
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True"], result.stdout
+    assert result.stdout.split() == ["False", "False"], result.stdout  # plots are drawn by hand
 
 
 def test_importing_the_catalog_loads_neither_textual_nor_torch():

@@ -55,3 +55,25 @@ def test_status_lines_in_both_languages():
     failed = control_text(Update(state="failed", error="boom"), "en").plain
     assert "boom" in failed
     assert "press r" in control_text(Update(state="diverged", error="diverged"), "en").plain
+
+
+def test_chart_draws_a_rising_line_from_bottom_left_to_top_right_with_its_range():
+    from museum.widgets.plot import chart_text
+
+    lines = chart_text([[(s, float(s)) for s in range(0, 101, 10)]], width=30, height=6).plain
+    rows = lines.splitlines()
+    assert len(rows) == 6 and all(cell_len(r) <= 30 for r in rows)
+    assert rows[0].startswith("100┤") and rows[4].lstrip().startswith("0┤")
+    assert rows[-1].split() == ["0", "100"]  # first and last step
+    body = [r[4:] for r in rows[:5]]
+    assert body[0].rstrip()[-1] != " " and body[0][0] == " "  # top row: only the right end
+    assert body[4][0] != " " and body[4].rstrip() == body[4][:len(body[4].rstrip())]
+    assert body[4].strip() and body[4].index(body[4].strip()[0]) == 0  # bottom row: left end
+
+
+def test_chart_survives_empty_flat_and_single_point_curves():
+    from museum.widgets.plot import chart_text
+
+    for curves in ([], [[]], [[(5, 2.0)]], [[(0, 1.0), (9, 1.0)]], [[(0, -1e9), (1, 1e9)]]):
+        rows = chart_text(curves, width=20, height=4).plain.splitlines()
+        assert len(rows) == 4 and all(cell_len(r) <= 20 for r in rows)
