@@ -71,8 +71,9 @@ class ExhibitScreen(MuseumScreen):
             id="exhibit-title",
         )
         with Horizontal(id="exhibit-body"):
-            with VerticalScroll(id="narrative", can_focus=False):
-                yield Markdown(without_title(exhibit.narrative(lang)))
+            # filled once the screen has painted: the narrative's Markdown widgets are about half
+            # the cost of building this screen, and the lab is what a visitor looks at first
+            yield VerticalScroll(id="narrative", can_focus=False)
             with Vertical(id="lab"):
                 yield ControlLine(id="control")
                 yield ClaimLine(id="claim")
@@ -86,10 +87,16 @@ class ExhibitScreen(MuseumScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.call_after_refresh(self._tell_the_story)
         self.runner.on_update = self._on_runner_update
         self._draw(self.runner.latest())
         if self.view is not None and self.view.can_focus:
             self.view.focus()  # its own keys (e.g. 1, 2) work at once
+
+    def _tell_the_story(self) -> None:
+        story = self.query_one("#narrative")
+        if not story.children:
+            story.mount(Markdown(without_title(self.exhibit.narrative(self.lang))))
 
     def on_unmount(self) -> None:
         if getattr(self.runner, "on_update", None) == self._on_runner_update:
