@@ -76,7 +76,7 @@ class Terminal:
         os.write(self.master, keys)
 
 
-@pytest.mark.parametrize("how", ["q", "SIGINT", "SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGINT", "SIGTERM", "SIGKILL"])
 def test_no_lab_process_outlives_the_museum(tmp_path, how):
     terminal = Terminal("open", "perceptron", "--lang", "en", state_dir=str(tmp_path))
     try:
@@ -88,6 +88,11 @@ def test_no_lab_process_outlives_the_museum(tmp_path, how):
         assert labs, "the lab runs in a child process"
         if how == "q":
             terminal.press(b"q")
+        elif how == "ctrl+c":  # Textual's meaning: a hint to press ctrl+q, which then quits
+            terminal.press(b"\x03")
+            time.sleep(0.5)
+            assert terminal.process.poll() is None, "ctrl+c alone does not quit"
+            terminal.press(b"\x11")
         else:
             terminal.process.send_signal(getattr(signal, how))
         terminal.process.wait(timeout=10)
