@@ -15,6 +15,10 @@ from typing import Any
 class Lab:
     """Base class with the defaults every lab may keep."""
 
+    # False for a lab that measures time (a benchmark): the same seed then gives the same
+    # structure but not the same numbers, and tests compare only the structure.
+    deterministic = True
+
     def __init__(self, seed: int = 0, device: str = "cpu", **params: Any):
         self.seed = seed
         self.device = device
