@@ -60,6 +60,7 @@ def main() -> None:
 
     if os.environ.get("MUSEUM_CHILD_NO_TORCH") != "1":
         import torch
+        import torch._dynamo  # noqa: F401  the first optimizer built imports it: 2-6 s, paid here
 
         torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
 

@@ -26,7 +26,8 @@ def control_text(update: Update | None, lang: str, trains: bool = True) -> Text:
         label = t(state_key, lang, error=update.error or "?")
     else:
         label = t(state_key, lang)
-    text = Text(no_wrap=True, overflow="ellipsis")
+    # a failure's message (e.g. how to regenerate a data file) wraps rather than being cut off
+    text = Text(no_wrap=update.state != FAILED, overflow="ellipsis")
     text.append(label, _STATE_STYLE.get(update.state, "dim"))
     if update.state == FAILED:
         return text
