@@ -43,10 +43,25 @@ import tempfile
 import time
 
 from benchmarks._pty import (
-    REPO, PtyProcess, background_load, busy_cores, children, cmdline, cpu_seconds, descendants,
-    gpu_present, kill_leftovers, machine_busy, median, memory_mb, museum_argv, percentile,
-    visitor_env, wait_gone,
+    REPO,
+    PtyProcess,
+    background_load,
+    busy_cores,
+    children,
+    cmdline,
+    cpu_seconds,
+    descendants,
+    gpu_present,
+    kill_leftovers,
+    machine_busy,
+    median,
+    memory_mb,
+    museum_argv,
+    percentile,
+    visitor_env,
+    wait_gone,
 )
+
 # The app's own words, so the markers follow the strings if they change. These modules are
 # standard library only (no Textual, no torch).
 from museum.catalog import load as load_catalog

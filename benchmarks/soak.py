@@ -26,8 +26,16 @@ import tempfile
 import time
 
 from benchmarks._pty import (
-    PtyProcess, children, cmdline, descendants, kill_leftovers, median, memory_mb, museum_argv,
-    visitor_env, wait_gone,
+    PtyProcess,
+    children,
+    cmdline,
+    descendants,
+    kill_leftovers,
+    median,
+    memory_mb,
+    museum_argv,
+    visitor_env,
+    wait_gone,
 )
 from museum.catalog import load as load_catalog
 

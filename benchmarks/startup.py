@@ -23,8 +23,15 @@ import sys
 import tempfile
 
 from benchmarks._pty import (
-    REPO, PtyProcess, background_load, descendants, kill_leftovers, median, museum_argv,
-    visitor_env, wait_gone,
+    REPO,
+    PtyProcess,
+    background_load,
+    descendants,
+    kill_leftovers,
+    median,
+    museum_argv,
+    visitor_env,
+    wait_gone,
 )
 from museum.i18n import t  # standard library only
 

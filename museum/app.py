@@ -15,7 +15,8 @@ from museum.i18n import default_lang, t
 from museum.lab.loop import resolve
 from museum.state import Progress
 
-Place = tuple  # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
+# ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
+Place = tuple
 OVERLAYS = ("help", "source")  # drawn over the screen below, which stays visible
 
 

@@ -23,7 +23,9 @@ def _int_in(lo: int, hi: int, what: str):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number, not {text!r}")
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number, not {text!r}"
+            ) from None
         if not lo <= value <= hi:
             raise argparse.ArgumentTypeError(f"{what} must be between {lo:,} and {hi:,}")
         return value

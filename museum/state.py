@@ -35,7 +35,7 @@ class Progress:
     aside: Path | None = None
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "Progress":
+    def load(cls, directory: Path | None = None) -> Progress:
         path = (directory or state_dir()) / "state.json"
         progress = cls(path=path)
         if not path.exists():

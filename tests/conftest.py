@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
+
+# pytest-xdist runs two workers on two cores: one torch thread each, or they fight (labs
+# trained up to 40× slower). Subprocesses set their own count, as the lab child does.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 

@@ -70,6 +70,11 @@ def load(path: Path) -> Update:
 
 def record(slug: str, steps: int | None = None) -> Update:
     """Run the exhibit's real lab in-process and return its update after ``steps`` steps."""
+    import os
+
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))  # as the lab's child runs it
     from museum.catalog import load as load_catalog
     from museum.lab.api import PAUSED
     from museum.lab.loop import LabLoop, resolve

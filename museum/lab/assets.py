@@ -28,7 +28,8 @@ def load_digits(path: Path | None = None) -> tuple[np.ndarray, np.ndarray]:
         with np.load(path, allow_pickle=False) as data:
             images, labels = data["images"], data["labels"]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise AssetError(f"{path.name} cannot be read ({type(exc).__name__}): {DIGITS_FIX}") from None
+        reason = type(exc).__name__
+        raise AssetError(f"{path.name} cannot be read ({reason}): {DIGITS_FIX}") from None
     n = len(labels)
     if (
         images.shape != (n, 8, 8) or n < 100

@@ -44,7 +44,7 @@ def main() -> None:
 
     updates_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print() from a lab must not corrupt the frame stream
-    commands: "queue.Queue[tuple]" = queue.Queue()
+    commands: queue.Queue[tuple] = queue.Queue()
 
     def read_commands() -> None:
         while True:
@@ -85,7 +85,8 @@ def main() -> None:
         try:
             lab_class = resolve(lab_path)
         except Exception:
-            emit(Update(state=FAILED, error=traceback.format_exc(limit=-1).strip().splitlines()[-1]))
+            error = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+            emit(Update(state=FAILED, error=error))
             stopped_by = ""
             while stopped_by not in ("quit", "unload"):  # stay, so the UI shows why
                 stopped_by = commands.get()[0]

@@ -10,10 +10,18 @@ import importlib
 import queue
 import time
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 from museum.lab.api import (
-    DIVERGED, DONE, FAILED, PAUSED, RUNNING, Lab, MetricHistory, Update, finite,
+    DIVERGED,
+    DONE,
+    FAILED,
+    PAUSED,
+    RUNNING,
+    Lab,
+    MetricHistory,
+    Update,
+    finite,
 )
 
 # Steps per second, from watchable to flat out (0).
@@ -170,7 +178,7 @@ class LabLoop:
                     self._check_claim()
         return True
 
-    def serve(self, commands: "queue.Queue[tuple]") -> str:
+    def serve(self, commands: queue.Queue[tuple]) -> str:
         """Pace the steps, watch the queue, emit updates; return "quit" or "unload"."""
         last_emit = 0.0
         emitted: tuple = (-1, "")

@@ -15,8 +15,9 @@ import queue
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable, Protocol
+from typing import Protocol
 
 from museum.lab.api import FAILED, Update
 from museum.lab.loop import LabLoop, resolve
@@ -242,7 +243,7 @@ class InProcessRunner(_Latest):
     ):
         super().__init__(on_update)
         self._args = (lab_path, seed, dict(params or {}), device, speed)
-        self._commands: "queue.Queue[tuple]" = queue.Queue()
+        self._commands: queue.Queue[tuple] = queue.Queue()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:

@@ -8,7 +8,7 @@ rebuilds the screens from these subclasses; nothing private is mutated.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 from textual import events
@@ -75,7 +75,7 @@ class LocalisedScreen:
             )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _localised(cls: type, lang: str) -> type:
     bindings = [
         Binding(

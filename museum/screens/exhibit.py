@@ -117,7 +117,8 @@ class ExhibitScreen(MuseumScreen):
         lang = self.lang
         trains = update.trains if update is not None else True
         self.query_one(ControlLine).update(control_text(update, lang, trains))
-        self.query_one(ClaimLine).update(claim_text(pick(self.exhibit.claim, lang), update, lang, trains))
+        claim = pick(self.exhibit.claim, lang)
+        self.query_one(ClaimLine).update(claim_text(claim, update, lang, trains))
         if update is None:
             return
         if not self._seen_update:  # e.g. a screen rebuilt over a running lab (language switch)

@@ -7,7 +7,7 @@ the point just presented is marked with ``◉``/``⊗``.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import RenderableType
 from rich.style import Style

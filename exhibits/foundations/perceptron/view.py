@@ -17,7 +17,10 @@ S = {
     "updated": {"en": "✗ wrong: line moved", "zh": "✗ 分错：直线移动"},
     "right": {"en": "✓ right: no change", "zh": "✓ 分对：不变"},
     "none": {"en": "none yet", "zh": "尚无"},
-    "legend": {"en": "o class +1 · x class −1\ndotted: the +1 side", "zh": "o 为 +1 类 · x 为 −1 类\n点状区域：+1 一侧"},
+    "legend": {
+        "en": "o class +1 · x class −1\ndotted: the +1 side",
+        "zh": "o 为 +1 类 · x 为 −1 类\n点状区域：+1 一侧",
+    },
 }
 
 

@@ -18,7 +18,10 @@ S = {
     },
     "no_cycle": {"en": "no repeated state yet", "zh": "尚未出现重复状态"},
     "per_epoch": {"en": "mistakes per epoch", "zh": "每轮错误数"},
-    "legend": {"en": "o XOR=1 · x XOR=0 · ↺ a state seen before", "zh": "o 异或=1 · x 异或=0 · ↺ 出现过的状态"},
+    "legend": {
+        "en": "o XOR=1 · x XOR=0 · ↺ a state seen before",
+        "zh": "o 异或=1 · x 异或=0 · ↺ 出现过的状态",
+    },
 }
 BOUNDS = (-0.5, 1.5, -0.5, 1.5)
 
