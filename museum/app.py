@@ -14,6 +14,7 @@ from museum.catalog import Catalog, load
 from museum.i18n import default_lang, t
 from museum.lab.loop import resolve
 from museum.state import Progress
+from museum.widgets import cjk
 
 # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
 Place = tuple
@@ -41,6 +42,7 @@ class MuseumApp(App):
         catalog: Catalog | None = None,
     ):
         super().__init__()
+        cjk.install()  # Chinese narratives wrap between characters, not only at spaces
         self.catalog = catalog or load()
         self.progress = Progress.load(state_dir)
         self.lang = lang or self.progress.lang or default_lang()

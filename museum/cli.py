@@ -155,8 +155,12 @@ def run_headless(parser, exhibit, args, lang: str) -> int:
     return 1 if loop.state == FAILED else 0
 
 
+LEAVE_SECONDS = 3.0  # after a signal, how long a clean exit may take before a hard one
+
+
 def open_museum(lang: str | None, start: str | None) -> int:
     import signal
+    import threading
 
     from museum.app import MuseumApp
     from museum.lab.runner import RunnerFactory
@@ -165,8 +169,25 @@ def open_museum(lang: str | None, start: str | None) -> int:
     factory.refill()  # the warm child imports torch while the lobby is read
     app = MuseumApp(lang=lang, start=start, runner_factory=factory)
 
+    armed = threading.Event()
+
     def leave(*_):  # SIGINT, SIGTERM, SIGHUP: end cleanly, children included
         app.exit()
+        if not armed.is_set():
+            armed.set()
+            threading.Thread(target=leave_anyway, daemon=True, name="leave-anyway").start()
+
+    def leave_anyway() -> None:
+        # When the terminal itself is gone (a closed tmux pane, a dropped ssh session), Textual's
+        # output thread dies on the first failed write and its shutdown then waits forever on
+        # a full queue; the labs would go on training with nobody watching. So: give the clean
+        # exit a few seconds, then end the labs and the process.
+        time.sleep(LEAVE_SECONDS)
+        try:
+            app.shutdown()
+            factory.close()
+        finally:
+            os._exit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, leave)

@@ -76,7 +76,9 @@ class Terminal:
         os.write(self.master, keys)
 
 
-@pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGINT", "SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize(
+    "how", ["q", "ctrl+c", "SIGINT", "SIGTERM", "SIGKILL", "terminal closed, SIGHUP"]
+)
 def test_no_lab_process_outlives_the_museum(tmp_path, how):
     terminal = Terminal("open", "perceptron", "--lang", "en", state_dir=str(tmp_path))
     try:
@@ -88,6 +90,14 @@ def test_no_lab_process_outlives_the_museum(tmp_path, how):
         assert labs, "the lab runs in a child process"
         if how == "q":
             terminal.press(b"q")
+        elif how.startswith("terminal closed"):
+            # what a closed tmux pane or a dropped ssh session does: the terminal is gone
+            # (every write fails), then SIGHUP
+            terminal.press(b" ")  # keep the screen changing, so writes are pending
+            os.close(terminal.master)
+            terminal.master = os.open("/dev/null", os.O_RDONLY)  # for the finally below
+            time.sleep(0.5)
+            terminal.process.send_signal(signal.SIGHUP)
         elif how == "ctrl+c":  # Textual's meaning: a hint to press ctrl+q, which then quits
             terminal.press(b"\x03")
             time.sleep(0.5)
@@ -96,7 +106,7 @@ def test_no_lab_process_outlives_the_museum(tmp_path, how):
         else:
             terminal.process.send_signal(getattr(signal, how))
         terminal.process.wait(timeout=10)
-        if how != "SIGKILL":
+        if how not in ("SIGKILL", "terminal closed, SIGHUP"):
             assert terminal.process.returncode == 0, terminal.output[-2000:]
             assert b"Traceback" not in terminal.output
         deadline = time.monotonic() + 2.0

@@ -77,3 +77,21 @@ def test_chart_survives_empty_flat_and_single_point_curves():
     for curves in ([], [[]], [[(5, 2.0)]], [[(0, 1.0), (9, 1.0)]], [[(0, -1e9), (1, 1e9)]]):
         rows = chart_text(curves, width=20, height=4).plain.splitlines()
         assert len(rows) == 4 and all(cell_len(r) <= 20 for r in rows)
+
+
+def test_chinese_lines_break_between_han_characters_and_keep_latin_words_whole():
+    from rich.console import Console
+    from rich.text import Text as RichText
+
+    from museum.widgets.cjk import install
+
+    install()
+    story = "1986 年，保罗·斯莫伦斯基（Paul Smolensky）提出了“簧风琴”。"
+    lines = RichText(story).wrap(Console(), 14)
+    plain = [line.plain.rstrip() for line in lines]
+    assert plain[0].startswith("1986 年，保"), plain  # no early break after the year
+    assert any("Smolensky" in line for line in plain), plain  # the name is never cut
+    assert not any(line.startswith(("，", "。", "）", "”")) for line in plain), plain
+    assert all(cell_len(line) <= 14 for line in plain), plain
+    english = RichText("the cat sat on the mat").wrap(Console(), 10)
+    assert [line.plain.rstrip() for line in english] == ["the cat", "sat on the", "mat"]
