@@ -233,6 +233,36 @@ def test_the_real_perceptron_trains_in_a_warm_torch_child(monkeypatch):
         pool.close()
 
 
+def test_a_real_lab_pushed_to_nan_pauses_with_a_message_and_reset_starts_it_afresh(monkeypatch):
+    """The transformer with an absurd learning rate, in a real torch child."""
+    monkeypatch.delenv("MUSEUM_CHILD_NO_TORCH")
+    from museum.lab.runner import WarmPool
+    from museum.widgets.status import control_text
+
+    pool = WarmPool()
+    pool.fill()
+    runner = ChildRunner(
+        "exhibits.attention.transformer.lab:TransformerLab", speed=0, params={"lr": 1e8},
+        process=pool.take(),
+    )
+    runner.start()
+    try:
+        wait_for(runner, lambda u: u.state == PAUSED, timeout=60)
+        runner.send("run")
+        diverged = wait_for(runner, lambda u: u.state == DIVERGED, timeout=60)
+        assert diverged.error == "diverged"
+        assert "press r to reset" in control_text(diverged, "en").plain
+        runner.send("run")
+        time.sleep(0.5)
+        assert runner.latest().step == diverged.step, "a diverged lab does not run on"
+        runner.send("reset", 0)
+        fresh = wait_for(runner, lambda u: u.state == PAUSED and u.step == 0, timeout=60)
+        assert fresh.error is None
+    finally:
+        runner.close()
+        pool.close()
+
+
 def test_leaving_an_exhibit_recycles_its_warm_process():
     """The same process runs one lab after another; no new process per exhibit."""
     from museum.lab.runner import WarmPool
