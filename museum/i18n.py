@@ -21,6 +21,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "筹备中的展厅：{rooms}",
     },
     "exhibits_count": {"en": "{n} exhibits", "zh": "{n} 件展品"},
+    "exhibits_count_one": {"en": "1 exhibit", "zh": "1 件展品"},
     "visited_count": {"en": "{visited} visited · {solved} reproduced", "zh": "已参观 {visited} · 已复现 {solved}"},
     "room_hint": {
         "en": "↑ ↓ choose · enter open · ← → other rooms · escape lobby",

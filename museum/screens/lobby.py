@@ -45,7 +45,8 @@ class LobbyScreen(ChoiceScreen):
         line = Text(no_wrap=False)
         line.append(f"{room.years}  ", "bold cyan")
         line.append(pick(room.title, lang), "bold")
-        line.append(f"   {t('exhibits_count', lang, n=len(slugs))}", "dim")
+        count = "exhibits_count_one" if len(slugs) == 1 else "exhibits_count"
+        line.append(f"   {t(count, lang, n=len(slugs))}", "dim")
         line.append(f" · {t('visited_count', lang, visited=visited, solved=solved)}", "dim")
         line.append("\n" + pick(room.intro, lang))
         return line
