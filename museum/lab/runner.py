@@ -80,6 +80,11 @@ def end_process(process: subprocess.Popen, grace: float = 1.0) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        try:  # its output pipe too, now, rather than whenever the Popen is collected
+            if process.stdout and not process.stdout.closed:
+                process.stdout.close()
+        except (OSError, ValueError):
+            pass
 
     threading.Thread(target=reap, daemon=True, name="reap-lab").start()
 
@@ -180,6 +185,10 @@ class ChildRunner(_Latest):
             except Exception:
                 update = None
             if update is None:
+                try:
+                    stream.close()  # the process has ended: let its pipe go now
+                except (OSError, ValueError):
+                    pass
                 break
             if update == UNLOADED:  # our lab is gone; the process is free for the next one
                 self._pool.give_back(self._process)
