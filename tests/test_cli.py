@@ -39,8 +39,15 @@ def test_language_defaults_from_the_locale():
     assert "The Perceptron" in museum("list", env={"LC_ALL": "", "LANG": "en_GB.UTF-8"}).stdout
 
 
+# Each exhibit's claim through the command line, as the issues state it (the labs' own tests
+# check the claims independently; these check that `museum run` reports them).
 @pytest.mark.parametrize(
-    "slug, steps", [("perceptron", 2000), ("xor", 2000), ("mcculloch_pitts", 5)]
+    "slug, steps",
+    [
+        ("perceptron", 2000), ("xor", 2000), ("mcculloch_pitts", 5), ("backprop", 300),
+        ("lecun_digits", 300), ("rbm_dbn", 150), ("autoencoders", 1600), ("gpu", 100),
+        ("transformer", 300),
+    ],
 )
 def test_run_json_reproduces_each_claim(slug, steps):
     result = museum("run", slug, "--steps", str(steps), "--seed", "0", "--json", "--lang", "en")
@@ -57,6 +64,16 @@ def test_run_json_reproduces_each_claim(slug, steps):
         assert report["steps"] == 2000 and report["metrics"]["errors"] > 0
     if slug == "mcculloch_pitts":
         assert report["steps"] == 0 and report["claim_step"] == 0  # checked once, not trained
+
+
+def test_list_shows_the_open_rooms_in_order_and_the_walk_crosses_rooms():
+    out = museum("list", "--lang", "en").stdout
+    rooms = ["Foundations", "Backpropagation", "The Revival"]
+    positions = [out.index(room) for room in rooms]
+    assert positions == sorted(positions), out
+    catalog = load()
+    assert catalog.neighbour("xor", 1).slug == "backprop"  # → from xor walks into backprop
+    assert catalog.neighbour("lecun_digits", 1).room == "revival"
 
 
 def test_run_without_json_prints_a_summary():
