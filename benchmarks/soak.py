@@ -3,9 +3,10 @@
     python -m benchmarks.soak [--minutes M] [--dwell S] [--seed N] [--json]
 
 The real `museum` runs in an 80×24 pseudo-terminal, as a visitor would use it. It walks the
-whole collection forward and back with → and ←; at each exhibit it starts the lab, lets it
+whole collection forward and back; at each exhibit it starts the lab, lets it
 train for a few seconds, and presses the exhibit's keys (step, speed, run/pause, its own
-letters, language there and back). Every few seconds it samples the UI's RSS, the lab
+letters); it moves on through the command palette. Every few seconds
+it samples the UI's RSS, the lab
 processes' RSS, the UI's open file descriptors and how many processes the museum has.
 
 Targets (issue 4): RSS drift under 5% over an hour; no file descriptor or process gained.
@@ -34,6 +35,7 @@ from benchmarks._pty import (
     median,
     memory_mb,
     museum_argv,
+    plain,
     visitor_env,
     wait_gone,
 )
@@ -42,6 +44,25 @@ from museum.catalog import load as load_catalog
 # keys a visitor presses inside an exhibit that keep them there (escape and arrows would not)
 EXHIBIT_KEYS = [b"n", b" ", b"+", b"-", b"n", b" ", b"v", b"h", b"j", b"t", b"k", b"e", b"m",
                 b"d", b"s", b"1", b"2"]
+
+
+def go_to(proc: PtyProcess, slug: str, title: str) -> bool:
+    """Open an exhibit through the command palette (ctrl+p, its slug, enter).
+
+    Not with → : an exhibit's own keys may have focused its text box or drawing grid, which
+    then owns the arrows (as it should), and escape would leave the exhibit instead."""
+    for _ in range(2):
+        offset = proc.mark()
+        proc.write(b"\x10")  # ctrl+p
+        time.sleep(0.4)
+        proc.write(slug.encode())
+        time.sleep(0.8)  # the palette searches as it is typed into
+        proc.write(b"\r")
+        if proc.wait_for(title, offset, 30.0) is not None:
+            return True
+        proc.write(b"\x1b")  # close whatever is open and try once more
+        time.sleep(0.5)
+    return False
 
 
 def sample(pid: int, start: float) -> dict:
@@ -93,10 +114,6 @@ def soak(minutes: float, dwell: float, seed: int, log) -> dict:
                 if time.monotonic() - last_sample >= 2.0:
                     last_sample = time.monotonic()
                     samples.append({**sample(proc.pid, start), "lap": laps})
-            offset = proc.mark()
-            proc.write(b"l")
-            proc.write(b"l")
-            keys += 2
             # walk on; at either end of the collection turn round
             if not 0 <= index + direction < len(exhibits):
                 direction = -direction
@@ -104,13 +121,12 @@ def soak(minutes: float, dwell: float, seed: int, log) -> dict:
                 if lap_done_at is None:
                     lap_done_at = len(samples)
             index += direction
-            offset = proc.mark()
-            proc.write(b"\x1b[C" if direction > 0 else b"\x1b[D")
-            keys += 1
-            switches += 1
-            if proc.wait_for(titles[index], offset, 60.0) is None:
-                problems.append(f"{exhibits[index].slug} did not open in 60 s")
+            if not go_to(proc, exhibits[index].slug, titles[index]):
+                problems.append(f"{exhibits[index].slug} did not open in 60 s; the screen "
+                                f"ended with: {plain(proc.output(max(0, proc.mark() - 3000)))[-400:]!r}")
                 break
+            keys += 3 + len(exhibits[index].slug)
+            switches += 1
             if proc.proc.poll() is not None:
                 problems.append(f"museum exited with {proc.proc.returncode}")
                 break
