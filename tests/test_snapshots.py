@@ -59,3 +59,8 @@ def test_exhibit_at_120x40(snap_compare):
 
 def test_too_small(snap_compare):
     assert snap_compare(make_app(), terminal_size=(60, 20), run_before=settle)
+
+
+@pytest.mark.parametrize("slug", ["transformer", "bert", "sentiment_neuron", "lecun_digits"])
+def test_exhibits_use_the_room_at_120x40(snap_compare, slug):
+    assert snap_compare(make_app(start=slug), terminal_size=(120, 40), run_before=settle)

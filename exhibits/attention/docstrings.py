@@ -8,6 +8,7 @@ the Python version, so claims over it keep a margin.
 from __future__ import annotations
 
 import ast
+import re
 import sysconfig
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,8 @@ def stdlib_sources() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def docstrings() -> tuple[str, ...]:
-    """Every module, class and function docstring, in a fixed order (sorted paths, then AST order)."""
+    """Every module, class and function docstring, in a fixed order (sorted paths, then AST
+    order)."""
     found: list[str] = []
     for path in stdlib_sources():
         try:
@@ -38,3 +40,25 @@ def docstrings() -> tuple[str, ...]:
                 if doc and doc.strip():
                     found.append(doc.strip())
     return tuple(found)
+
+
+# --- splits and tokens, shared by bert (words) and gpt (characters) ---------------------------
+
+HELD_OUT_EVERY = 10  # every 10th distinct docstring is held out: a fixed split, whatever the seed
+WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def split() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(train, held_out) docstrings. Exact duplicates are dropped first (the stdlib repeats
+    e.g. "Return self==value." many times), so no held-out text was seen verbatim in training."""
+    distinct = tuple(dict.fromkeys(docstrings()))
+    train = tuple(d for i, d in enumerate(distinct) if i % HELD_OUT_EVERY)
+    held_out = tuple(d for i, d in enumerate(distinct) if i % HELD_OUT_EVERY == 0)
+    return train, held_out
+
+
+def words(text: str) -> list[str]:
+    """Lower-case runs of ASCII letters: "Return the file's size." -> return the file s size.
+    Digits, punctuation and any other character separate words and are dropped."""
+    return WORD.findall(text.lower())
