@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Footer, Markdown, Static
 
 from museum.i18n import pick
-from museum.lab.api import Update
+from museum.lab.api import FAILED, Update
 from museum.lab.loop import resolve, shift_speed
 from museum.screens.base import Key, MuseumScreen
 from museum.widgets.labview import LabView
@@ -53,6 +53,8 @@ class ExhibitScreen(MuseumScreen):
         self.view: LabView | None = None
         self._pending = False
         self._seen_update = False
+        self._failed_shown = False
+        self._claim_shown: Text | None = None
         # The visitor's choices are kept here, not read back from the lab's last update: keys
         # pressed faster than updates arrive must each count.
         self._speed = exhibit.default_speed
@@ -116,9 +118,17 @@ class ExhibitScreen(MuseumScreen):
     def _draw(self, update: Update | None) -> None:
         lang = self.lang
         trains = update.trains if update is not None else True
-        self.query_one(ControlLine).update(control_text(update, lang, trains))
-        claim = pick(self.exhibit.claim, lang)
-        self.query_one(ClaimLine).update(claim_text(claim, update, lang, trains))
+        # Static.update lays the whole screen out again by default; ten updates a second of
+        # lines whose height does not change need only a repaint.
+        failed = update is not None and update.state == FAILED
+        control = self.query_one(ControlLine)
+        control.set_class(failed, "-failed")  # a failure's message may wrap (see the .tcss)
+        control.update(control_text(update, lang, trains), layout=failed or self._failed_shown)
+        self._failed_shown = failed
+        claim = claim_text(pick(self.exhibit.claim, lang), update, lang, trains)
+        if claim != self._claim_shown:  # its height may change: lay out, but only then
+            self._claim_shown = claim
+            self.query_one(ClaimLine).update(claim)
         if update is None:
             return
         if not self._seen_update:  # e.g. a screen rebuilt over a running lab (language switch)
