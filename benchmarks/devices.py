@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for slug in slugs:
         results = {d: run(slug, args.steps, d) for d in devices}
-        row = {"slug": slug, **{d: r for d, r in results.items()}}
+        row = {"slug": slug, **results}
         cpu, cuda = results["cpu"], results.get("cuda")
         if cuda and "seconds" in cuda and "seconds" in cpu:
             row["gpu_speedup"] = round(cpu["seconds"] / cuda["seconds"], 2)

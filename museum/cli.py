@@ -184,8 +184,7 @@ def open_museum(lang: str | None, start: str | None) -> int:
         # exit a few seconds, then end the labs and the process.
         time.sleep(LEAVE_SECONDS)
         try:
-            app.shutdown()
-            factory.close()
+            app.shutdown()  # ends the labs and closes the factory
         finally:
             os._exit(0)
 

@@ -35,11 +35,12 @@ def same_shape(a, b, path="update"):
         assert set(a) == set(b), path
         for key in a:
             same_shape(a[key], b[key], f"{path}.{key}")
-    elif isinstance(a, (list, tuple, np.ndarray)):
-        assert np.shape(a) == np.shape(b) if isinstance(a, np.ndarray) else len(a) == len(b), path
-        if not isinstance(a, np.ndarray):
-            for i, (x, y) in enumerate(zip(a, b)):
-                same_shape(x, y, f"{path}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert np.shape(a) == np.shape(b), path
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            same_shape(x, y, f"{path}[{i}]")
     elif not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
         assert a == b, path
 

@@ -53,7 +53,6 @@ class ExhibitScreen(MuseumScreen):
         self.view: LabView | None = None
         self._pending = False
         self._seen_update = False
-        self._failed_shown = False
         self._claim_shown: Text | None = None
         # The visitor's choices are kept here, not read back from the lab's last update: keys
         # pressed faster than updates arrive must each count.
@@ -122,9 +121,9 @@ class ExhibitScreen(MuseumScreen):
         # lines whose height does not change need only a repaint.
         failed = update is not None and update.state == FAILED
         control = self.query_one(ControlLine)
+        relayout = failed or control.has_class("-failed")  # its height changes only then
         control.set_class(failed, "-failed")  # a failure's message may wrap (see the .tcss)
-        control.update(control_text(update, lang, trains), layout=failed or self._failed_shown)
-        self._failed_shown = failed
+        control.update(control_text(update, lang, trains), layout=relayout)
         claim = claim_text(pick(self.exhibit.claim, lang), update, lang, trains)
         if claim != self._claim_shown:  # its height may change: lay out, but only then
             self._claim_shown = claim
