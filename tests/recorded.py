@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -56,12 +57,19 @@ def _decode(value, arrays):
 def save(update: Update, path: Path) -> None:
     arrays: dict = {}
     structure = _encode(asdict(update), arrays)
-    np.savez_compressed(path, __update__=np.array(json.dumps(structure)), **arrays)
+    np.savez_compressed(path, __update__=np.array(json.dumps(structure)),
+                        __python__=np.array(platform.python_version()), **arrays)
+
+
+def recorded_with(path: Path) -> str | None:
+    """The Python version a recording was made with (labs over its stdlib depend on it)."""
+    with np.load(path, allow_pickle=False) as data:
+        return str(data["__python__"]) if "__python__" in data.files else None
 
 
 def load(path: Path) -> Update:
     with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files if k != "__update__"}
+        arrays = {k: data[k] for k in data.files if k not in ("__update__", "__python__")}
         structure = json.loads(str(data["__update__"]))
     values = _decode(structure, arrays)
     known = {f.name for f in fields(Update)}

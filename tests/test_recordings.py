@@ -1,14 +1,19 @@
 """The recordings the snapshots draw are what the labs really produce today."""
 
+import platform
+
 import numpy as np
 import pytest
 
 from museum.catalog import load
 from museum.lab.loop import resolve
-from tests.recorded import RECORDINGS, record, save
+from tests.recorded import RECORDINGS, record, recorded_with, save
 from tests.recorded import load as load_recording
 
 SLUGS = load().slugs
+# Their text is this Python's own standard library, which changes between Python versions:
+# recorded with another version, only the structure can match.
+STDLIB_CORPUS = {"bert", "gpt"}
 
 
 def same(a, b, path="update"):
@@ -29,18 +34,20 @@ def same(a, b, path="update"):
         assert a == b, path
 
 
-def same_shape(a, b, path="update"):
+def same_shape(a, b, path="update", text=True):
     """For labs that measure time: the same structure and keys, not the same numbers."""
     if isinstance(a, dict):
         assert set(a) == set(b), path
         for key in a:
-            same_shape(a[key], b[key], f"{path}.{key}")
+            same_shape(a[key], b[key], f"{path}.{key}", text)
     elif isinstance(a, np.ndarray):
         assert np.shape(a) == np.shape(b), path
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), path
         for i, (x, y) in enumerate(zip(a, b)):
-            same_shape(x, y, f"{path}[{i}]")
+            same_shape(x, y, f"{path}[{i}]", text)
+    elif isinstance(a, str) and not text:  # generated text differs with the corpus
+        assert isinstance(b, str), path
     elif not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
         assert a == b, path
 
@@ -52,9 +59,13 @@ def test_every_exhibit_has_a_recording_that_matches_a_fresh_run(slug, tmp_path):
     recorded = load_recording(path)
     fresh = record(slug, recorded.step)
     save(fresh, tmp_path / "fresh.npz")  # compare through the same file format
-    lab_class = resolve(load().get(slug).lab)
-    check = same if getattr(lab_class, "deterministic", True) else same_shape
-    check(vars(load_recording(tmp_path / "fresh.npz")), vars(recorded))
+    fresh = vars(load_recording(tmp_path / "fresh.npz"))
+    if slug in STDLIB_CORPUS and recorded_with(path) != platform.python_version():
+        same_shape(fresh, vars(recorded), text=False)
+    elif getattr(resolve(load().get(slug).lab), "deterministic", True):
+        same(fresh, vars(recorded))
+    else:
+        same_shape(fresh, vars(recorded))
 
 
 def test_recordings_load_without_pickle():
