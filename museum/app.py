@@ -8,13 +8,15 @@ keeps running underneath.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 
 from museum.catalog import Catalog, load
+from museum.collector import QuietCollector
 from museum.i18n import default_lang, t
 from museum.lab.loop import resolve
 from museum.state import Progress
-from museum.widgets import cjk
+from museum.widgets import cjk, styles_cache
 
 # ("lobby",) | ("room", slug) | ("exhibit", slug) | ("help", slug|None) | ("source", slug)
 Place = tuple
@@ -43,6 +45,7 @@ class MuseumApp(App):
     ):
         super().__init__()
         cjk.install()  # Chinese narratives wrap between characters, not only at spaces
+        styles_cache.install()  # removed widgets' rendered lines are let go (textual#6665)
         self.catalog = catalog or load()
         self.progress = Progress.load(state_dir)
         self.lang = lang or self.progress.lang or default_lang()
@@ -60,12 +63,14 @@ class MuseumApp(App):
         # arrows pressed faster than screens can be built cost one build, not one each.
         self._nav_target: str | None = None
         self._closed = False
+        self.collector = QuietCollector()  # full garbage collections between keys, not during
 
     # -- life cycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         if self.progress.theme in self.available_themes:
             self.theme = self.progress.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.collector.start(self)
         if self.progress.problem:
             aside = self.progress.aside or self.progress.path
             self.notify(
@@ -80,7 +85,13 @@ class MuseumApp(App):
         self._go(spec)
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         self.shutdown()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.key_pressed()
+        await super().on_event(event)
 
     def shutdown(self) -> None:
         """End every lab process; safe to call more than once."""

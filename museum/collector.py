@@ -1,0 +1,63 @@
+"""Full garbage collections while the visitor is not pressing keys.
+
+Python starts a full (oldest-generation) collection whenever enough objects have survived the
+younger ones, which in the UI is at any moment: measured in the key benchmark, 16-18 of them
+a minute, each 50-210 ms, and a key pressed meanwhile waited that long (the worst key times
+were these pauses). Screens are rebuilt as the visitor moves, and a discarded screen is a web
+of widgets that only the cyclic collector frees, so the collections cannot simply stop.
+
+So the UI process decides when: the automatic full collection is switched off, and one runs
+when the last key is at least ``IDLE`` seconds old and a full collection is due (as many
+younger collections since the last full one as Python's own threshold would have allowed).
+Keys pressed without a pause never let memory grow unbounded: after ``OVERDUE`` times the usual
+number of younger collections it runs anyway. Once, a second after start, the objects alive
+then (modules, classes, the stylesheet) are frozen out of every later full collection, which
+makes each of them shorter; ``stop`` gives them back to the collector.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+IDLE = 0.5  # seconds without a key before a full collection may run
+CHECK = 0.5  # how often to look
+OVERDUE = 3  # run anyway after this many times the usual count of younger collections
+NEVER = 1 << 30
+
+
+class QuietCollector:
+    def __init__(self) -> None:
+        self.last_key = time.monotonic()
+        self.started = self.last_key
+        self.frozen = False
+        self.collections = 0
+        self._thresholds = gc.get_threshold()
+        self._due = self._thresholds[2]  # Python's own: full after this many gen-1 collections
+
+    def start(self, app) -> None:
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, NEVER)
+        app.set_interval(CHECK, self.check, name="quiet-collector")
+
+    def stop(self) -> None:
+        gc.set_threshold(*self._thresholds)
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+    def key_pressed(self) -> None:
+        self.last_key = time.monotonic()
+
+    def check(self) -> None:
+        now = time.monotonic()
+        pending = gc.get_count()[2]  # gen-1 collections since the last full one
+        idle = now - self.last_key >= IDLE
+        if not self.frozen and idle and now - self.started >= 1.0:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+            self.collections += 1
+        elif (idle and pending >= self._due) or pending >= self._due * OVERDUE:
+            gc.collect()
+            self.collections += 1
