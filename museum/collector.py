@@ -27,8 +27,9 @@ NEVER = 1 << 30
 
 
 class QuietCollector:
-    def __init__(self) -> None:
-        self.last_key = time.monotonic()
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.last_key = clock()
         self.started = self.last_key
         self.frozen = False
         self.collections = 0
@@ -47,10 +48,10 @@ class QuietCollector:
             self.frozen = False
 
     def key_pressed(self) -> None:
-        self.last_key = time.monotonic()
+        self.last_key = self.clock()
 
     def check(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         pending = gc.get_count()[2]  # gen-1 collections since the last full one
         idle = now - self.last_key >= IDLE
         if not self.frozen and idle and now - self.started >= 1.0:
