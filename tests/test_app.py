@@ -263,3 +263,48 @@ async def test_down_and_enter_arriving_together_open_the_chosen_exhibit():
             app.post_message(events.Key(key, "\r" if key == "enter" else None))
         await pilot.pause(0.3)
         assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "perceptron"
+
+
+async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
+    from dataclasses import replace
+
+    from museum.i18n import t
+    from museum.lab.api import PAUSED, RUNNING
+    from museum.lab.loop import shift_speed
+    from museum.screens.exhibit import ASKED_FOR
+    from museum.widgets.status import ControlLine, speed_label
+
+    app = make_app(start="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["perceptron"]
+
+        def shown() -> str:
+            return str(app.screen.query_one(ControlLine).content)
+
+        def lab_says(**changes) -> None:
+            runner._update = replace(runner._update, **changes)
+            runner.on_update(runner._update)
+
+        assert runner.latest().state == PAUSED and t("state_paused", "en") in shown()
+        await pilot.press("space")  # the lab has not answered yet
+        assert t("state_running", "en") in shown()
+        lab_says(step=runner.latest().step + 1)  # sent before it read the toggle: still paused
+        await pilot.pause()
+        assert t("state_running", "en") in shown()
+        lab_says(state=RUNNING)
+        await pilot.pause()
+        assert t("state_running", "en") in shown()
+        lab_says(state=PAUSED)  # the lab paused on its own: believed at once
+        await pilot.pause()
+        assert t("state_paused", "en") in shown()
+
+        await pilot.press("space")
+        assert t("state_running", "en") in shown()
+        await pilot.pause(ASKED_FOR + 0.2)  # no word from the lab: it is believed again
+        assert t("state_paused", "en") in shown()
+
+        before = runner.latest().speed
+        await pilot.press("plus")  # the lab still reports the old speed
+        assert speed_label(shift_speed(before, 1), "en") in shown()
+        assert speed_label(before, "en") not in shown()

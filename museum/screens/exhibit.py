@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -9,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Footer, Markdown, Static
 
 from museum.i18n import pick
-from museum.lab.api import FAILED, Update
+from museum.lab.api import FAILED, PAUSED, RUNNING, Update
 from museum.lab.loop import resolve, shift_speed
 from museum.screens.base import Key, MuseumScreen
 from museum.widgets.labview import LabView
@@ -22,6 +25,9 @@ def without_title(markdown: str) -> str:
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
     return "\n".join(lines).lstrip()
+
+
+ASKED_FOR = 0.5  # seconds a toggled run state is shown before the lab has confirmed it
 
 
 class LabUpdated(Message):
@@ -58,6 +64,9 @@ class ExhibitScreen(MuseumScreen):
         # pressed faster than updates arrive must each count.
         self._speed = exhibit.default_speed
         self._seed = 0
+        # After space, the control line shows the state asked for at once (the lab confirms
+        # ~20 ms later, after its current burst): (state toggled from, state asked for, until)
+        self._asked: tuple[str, str, float] | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -117,13 +126,7 @@ class ExhibitScreen(MuseumScreen):
     def _draw(self, update: Update | None) -> None:
         lang = self.lang
         trains = update.trains if update is not None else True
-        # Static.update lays the whole screen out again by default; ten updates a second of
-        # lines whose height does not change need only a repaint.
-        failed = update is not None and update.state == FAILED
-        control = self.query_one(ControlLine)
-        relayout = failed or control.has_class("-failed")  # its height changes only then
-        control.set_class(failed, "-failed")  # a failure's message may wrap (see the .tcss)
-        control.update(control_text(update, lang, trains), layout=relayout)
+        self._draw_control(update)
         claim = claim_text(pick(self.exhibit.claim, lang), update, lang, trains)
         if claim != self._claim_shown:  # its height may change: lay out, but only then
             self._claim_shown = claim
@@ -140,12 +143,49 @@ class ExhibitScreen(MuseumScreen):
         if self.view is not None and self.view.PLOT:
             self.query_one("#plot").show(update.history)
 
+    def _draw_control(self, update: Update | None) -> None:
+        trains = update.trains if update is not None else True
+        # Static.update lays the whole screen out again by default; ten updates a second of
+        # lines whose height does not change need only a repaint.
+        failed = update is not None and update.state == FAILED
+        control = self.query_one(ControlLine)
+        relayout = failed or control.has_class("-failed")  # its height changes only then
+        control.set_class(failed, "-failed")  # a failure's message may wrap (see the .tcss)
+        control.update(control_text(self._as_asked(update), self.lang, trains), layout=relayout)
+
+    def _as_asked(self, update: Update | None) -> Update | None:
+        """The lab's update, with the speed and run state the visitor has just asked for.
+
+        Updates sent before the lab read the command still carry the old values; showing them
+        would make the line flick back. The speed is the screen's own (see ``_speed``); a
+        toggled state is shown until the lab reports it, reports a third state (done,
+        diverged), or ``ASKED_FOR`` seconds have passed without word (then the lab is believed).
+        """
+        if update is None or not self._seen_update:
+            return update
+        shown = replace(update, speed=self._speed) if update.speed != self._speed else update
+        if self._asked is not None:
+            old, new, until = self._asked
+            if update.state == old and time.monotonic() < until:
+                return replace(shown, state=new)
+            self._asked = None
+        return shown
+
     # -- the visitor's controls -------------------------------------------------------------
     def on_lab_view_command(self, message: LabView.Command) -> None:
         self.runner.send("command", message.name, message.value)
 
     def action_toggle_run(self) -> None:
         self.runner.send("toggle")
+        latest = self.runner.latest()
+        shown = self._as_asked(latest)
+        if shown is not None and shown.state in (RUNNING, PAUSED):
+            new = PAUSED if shown.state == RUNNING else RUNNING
+            self._asked = (latest.state if latest.state != new else shown.state, new,
+                           time.monotonic() + ASKED_FOR)
+            self._draw_control(latest)
+            # a lab that never answers is believed once the wait is over, update or not
+            self.set_timer(ASKED_FOR + 0.05, lambda: self._draw_control(self.runner.latest()))
 
     def action_step(self) -> None:
         self.runner.send("step")
@@ -160,6 +200,7 @@ class ExhibitScreen(MuseumScreen):
     def action_speed(self, delta: int) -> None:
         self._speed = shift_speed(self._speed, delta)
         self.runner.send("speed", self._speed)
+        self._draw_control(self.runner.latest())  # the new speed shows at once
 
     def action_scroll_story(self, lines: int) -> None:
         self.query_one("#narrative").scroll_relative(y=lines, animate=False)
