@@ -9,7 +9,7 @@ keeps running underneath.
 from __future__ import annotations
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 
 from museum.catalog import Catalog, load
 from museum.collector import QuietCollector
@@ -108,6 +108,18 @@ class MuseumApp(App):
     async def action_quit(self) -> None:
         self.shutdown()
         self.exit()
+
+    def get_system_commands(self, screen):
+        """Textual's own palette commands that a visitor needs, in the visitor's language.
+
+        Themes and quit. Left out: Textual's key panel (English only; ``?`` shows the keys in
+        both languages), maximize, and its screenshot, which writes a file wherever the museum
+        happened to be started.
+        """
+        lang = self.lang
+        yield SystemCommand(t("cmd_theme", lang), t("cmd_theme_help", lang),
+                            self.action_change_theme)
+        yield SystemCommand(t("cmd_quit", lang), t("cmd_quit_help", lang), self.action_quit)
 
     # -- where the visitor is --------------------------------------------------------------
     @property

@@ -60,6 +60,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "palette_open": {"en": "Open exhibit", "zh": "打开展品"},
     "palette_room": {"en": "Go to room", "zh": "前往展厅"},
+    "cmd_theme": {"en": "Theme", "zh": "配色主题"},
+    "cmd_theme_help": {"en": "Change the museum's colours", "zh": "更换博物馆的配色"},
+    "cmd_quit": {"en": "Quit", "zh": "退出"},
+    "cmd_quit_help": {"en": "Leave the museum; its labs stop", "zh": "离开博物馆，实验随之停止"},
     # bindings (the Footer shows these)
     "b_quit": {"en": "Quit", "zh": "退出"},
     "b_help": {"en": "Help", "zh": "帮助"},

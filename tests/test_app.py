@@ -167,6 +167,32 @@ async def test_palette_finds_an_exhibit_by_year():
         assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "xor"
 
 
+async def test_palette_speaks_the_visitors_language_and_writes_no_files(tmp_path, monkeypatch):
+    from museum.i18n import t
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert titles == [t("cmd_theme", "zh"), t("cmd_quit", "zh")]
+    assert not any(tmp_path.iterdir())
+
+
+async def test_quit_from_the_palette_ends_the_labs():
+    from museum.i18n import t
+
+    app = make_app(start="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["perceptron"]
+        await pilot.press("ctrl+p")
+        await pilot.press(*t("cmd_quit", "en"))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.is_running and runner.closed
+
+
 async def test_progress_is_saved_and_shown(state_dir):
     app = make_app(start="xor")  # the xor recording has its claim met
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.widget import Widget
 
@@ -46,3 +47,16 @@ class LabView(Widget):
 
     def command(self, name: str, value: Any = None) -> None:
         self.post_message(self.Command(name, value))
+
+    def refocus_soon(self) -> None:
+        """Take focus back once a text box inside has been left, so the view's keys work again."""
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        # By now the visitor may have left the exhibit: the screen is going or gone.
+        try:
+            screen = self.screen
+        except NoScreen:
+            return
+        if self.is_attached and screen.focused is None:
+            self.focus()

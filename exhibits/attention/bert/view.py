@@ -148,11 +148,8 @@ class BertView(LabView):
 
     def on_descendant_blur(self, event) -> None:
         if isinstance(event.widget, TextBox):  # escape left the box: keep e/h/v working
-            self.call_after_refresh(self._refocus)
+            self.refocus_soon()
 
-    def _refocus(self) -> None:
-        if self.is_mounted and self.screen.focused is None:
-            self.focus()
 
     def action_example(self) -> None:
         self.example = (self.example + 1) % len(EXAMPLES)

@@ -145,11 +145,8 @@ class GptView(LabView):
     def on_descendant_blur(self, event) -> None:
         # escape leaves the text box with nothing focused; take focus back so t/h/v/s work
         if isinstance(event.widget, TextBox):
-            self.call_after_refresh(self._refocus)
+            self.refocus_soon()
 
-    def _refocus(self) -> None:
-        if self.is_mounted and self.screen.focused is None:
-            self.focus()
 
     def action_temperature(self) -> None:
         current = self.temperature if self.temperature is not None else 0.8

@@ -153,11 +153,8 @@ class SentimentNeuronView(LabView):
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         # escape leaves the text box with nothing focused; take focus back so v, k, s work
-        self.call_after_refresh(self._refocus)
+        self.refocus_soon()
 
-    def _refocus(self) -> None:
-        if self.is_mounted and self.screen.focused is None:
-            self.focus()
 
     def on_resize(self, event: events.Resize) -> None:
         self.redraw()

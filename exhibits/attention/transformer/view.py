@@ -174,11 +174,7 @@ class TransformerView(LabView):
     def on_descendant_blur(self, event) -> None:
         # escape leaves the text box with nothing focused; take focus back so h/j/v still work
         if isinstance(event.widget, TextBox):
-            self.call_later(self._refocus)
-
-    def _refocus(self) -> None:
-        if self.screen.focused is None and self.is_mounted:
-            self.focus()
+            self.refocus_soon()
 
     def on_resize(self, event) -> None:
         self.redraw()
