@@ -140,3 +140,9 @@ async def storm(keys_to_reach: list[str], start: str | None) -> None:
 )
 def test_resize_storms_keep_every_screen_drawable(start, keys):
     asyncio.run(storm(keys, start))
+
+
+@pytest.mark.parametrize("slug", ["bert", "gpt", "sentiment_neuron", "transformer"])
+def test_leaving_just_after_escaping_a_text_box(slug):
+    """Found by the fuzz walk: the view took focus back after its screen was already gone."""
+    asyncio.run(walk(slug, "en", ["tab", "x", "escape", "right", "escape", "left"] * 2))
