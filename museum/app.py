@@ -58,6 +58,8 @@ class MuseumApp(App):
         self.runners: dict = {}
         self.spec: list[Place] = []
         self._screens: list = []  # the screen shown for each place in spec
+        # (place, lang) -> screen: the top place in both languages, while it stays on top
+        self._kept: dict = {}
         self.last_exhibit: str | None = None
         # ←/→ only move this target and queue the move behind any keys already waiting, so
         # arrows pressed faster than screens can be built cost one build, not one each.
@@ -136,9 +138,12 @@ class MuseumApp(App):
         """Show ``spec``, building only the screens that must change.
 
         ``restyle`` (a language switch) rebuilds what is visible now; screens further down
-        keep their old language until they are uncovered, and are rebuilt then.
+        keep their old language until they are uncovered, and are rebuilt then. When only the
+        top screen changes language, the one it replaces is kept (see ``_kept``), so pressing
+        ``l`` again shows it without building anything.
         """
         self._nav_target = None  # any other move cancels a pending ←/→
+        self._resync()
         keep = 0
         while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
             keep += 1
@@ -150,23 +155,73 @@ class MuseumApp(App):
         # Replace rather than pop-then-push the top screen: a screen uncovered for an instant
         # would be resumed, laid out and redrawn for nothing.
         replace_top = pops > 0 and bool(new)
+        twins = restyle and replace_top and pops == 1 and len(new) == 1
+        if twins:
+            self._keep(spec[-1], self._screens[-1])  # the screen being left, in its language
         for _ in range(pops - 1 if replace_top else pops):
             self.pop_screen()
         self.spec, self._screens = spec[:keep], self._screens[:keep]
         for i, place in enumerate(new):
-            screen = self._make_screen(place)
+            screen = self._kept.get((place, self.lang)) if twins else None
+            if screen is None:
+                screen = self._make_screen(place)
+                if twins:
+                    self._keep(place, screen)
             self.spec.append(place)
             self._screens.append(screen)
             if i == 0 and replace_top:
                 self.switch_screen(screen)
             else:
                 self.push_screen(screen)
+        self.call_after_refresh(self._let_go_of_kept)
         open_exhibits = {p[1] for p in spec if p[0] == "exhibit"}
         for slug in [s for s in self.runners if s not in open_exhibits]:
             self.runners.pop(slug).close()  # its warm process goes back to the pool
         refill = getattr(self.runner_factory, "refill", None)
         if refill:
             refill()  # the next exhibit finds a warm child waiting
+
+    def _resync(self) -> None:
+        """Believe Textual's screen stack over ``spec`` where they differ.
+
+        A screen not ours may be on top (the command palette, whose command is running this
+        move), and ours may be gone: enter pressed twice quickly in the palette dismissed it
+        twice, and the second dismissal popped the exhibit below (found by the fuzz walk: the
+        next move then replaced the lobby). Screens above the part that still matches are
+        popped; places whose screens are gone are forgotten, and built again if needed.
+        """
+        stack = self.screen_stack[1:]  # [0] is Textual's default screen, never shown
+        alive = 0
+        while (alive < min(len(stack), len(self._screens))
+               and stack[alive] is self._screens[alive]):
+            alive += 1
+        for _ in range(len(stack) - alive):
+            self.pop_screen()
+        self.spec, self._screens = self.spec[:alive], self._screens[:alive]
+
+    def _keep(self, place: Place, screen) -> None:
+        """Keep ``screen`` after it is switched away from (Textual removes it otherwise)."""
+        if not self.is_screen_installed(screen):
+            self.install_screen(screen, name=f"kept-{id(screen)}")
+        self._kept[(place, screen.LANG)] = screen
+
+    def _let_go_of_kept(self) -> None:
+        """Kept screens are for the place on top only: any other is uninstalled and removed.
+
+        Runs once a move has taken effect (only then is a left screen out of the stack).
+        """
+        top = self.spec[-1] if self.spec else None
+        for key, screen in list(self._kept.items()):
+            if key[0] == top and key[1] != self.lang:
+                continue  # the other language of what is shown: ``l`` brings it back
+            in_stack = any(screen in stack for stack in self._screen_stacks.values())
+            if key[0] == top and in_stack:
+                continue  # what is shown
+            if in_stack:
+                continue  # still shown under an overlay: let go of it once it is left
+            del self._kept[key]
+            self.uninstall_screen(screen)
+            screen.remove()
 
     def _make_screen(self, place: Place):
         # Each screen's module is imported when first needed: the lobby paints sooner.

@@ -334,3 +334,76 @@ async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
         await pilot.press("plus")  # the lab still reports the old speed
         assert speed_label(shift_speed(before, 1), "en") in shown()
         assert speed_label(before, "en") not in shown()
+
+
+async def test_l_twice_brings_back_the_same_screen_and_moving_on_lets_both_go():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["xor"]
+        english = app.screen
+        await pilot.press("l")
+        await pilot.pause()
+        chinese = app.screen
+        assert chinese is not english and chinese.lang == "zh"
+        assert runner.on_update == chinese._on_runner_update
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is english, "kept, not built again"
+        assert runner.on_update == english._on_runner_update, "the lab's updates follow"
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is chinese
+        await pilot.press("right")
+        await pilot.pause(0.3)
+        assert app.screen.exhibit.slug != "xor"
+        assert all(place == app.spec[-1] for place, _ in app._kept)
+        assert not english.is_attached and not chinese.is_attached, "both removed"
+        assert not any(name.startswith("kept-") for name in app._installed_screens)
+
+
+async def test_a_kept_screen_under_help_and_after_a_resize_is_still_right():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        english = app.screen
+        await pilot.press("l", "l")  # the Chinese twin is kept now
+        await pilot.pause()
+        assert app.screen is english
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is english
+        await pilot.press("l")  # its twin was let go while help was open: built afresh
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is english and english.query_one(TooSmall).display
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("l")
+        await pilot.pause()
+        assert not app.screen.query_one(TooSmall).display
+
+
+async def test_enter_twice_in_the_palette_keeps_the_lobby_and_the_room_below():
+    from tests.test_fuzz import send
+
+    app = make_app(start="bert")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.press(*"1969")
+        await pilot.pause(0.5)
+        await send(app, pilot, "enter", pause=False)  # both before the palette has gone
+        await send(app, pilot, "enter")
+        await pilot.pause(0.3)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == [
+            "LobbyScreen", "RoomScreen", "ExhibitScreen"]
+        assert app.screen.exhibit.slug == "xor"
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen)

@@ -72,6 +72,9 @@ class LocalisedScreen:
             if cache is not None:
                 cache.clear()
 
+    def on_screen_resume(self) -> None:
+        self._check_size(self.app.size.width, self.app.size.height)  # resized while hidden
+
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
 

@@ -103,6 +103,15 @@ class ExhibitScreen(MuseumScreen):
         if self.view is not None and self.view.can_focus:
             self.view.focus()  # its own keys (e.g. 1, 2) work at once
 
+    def on_screen_resume(self) -> None:
+        # Shown again after ``l`` twice (the app kept this screen): the lab's updates come
+        # here again, and its speed and seed are taken afresh from the lab.
+        if self.runner.on_update != self._on_runner_update:
+            self.runner.on_update = self._on_runner_update
+            self._seen_update = False
+            self._asked = None
+            self._draw(self.runner.latest())
+
     def _tell_the_story(self) -> None:
         story = self.query_one("#narrative")
         if not story.children:
