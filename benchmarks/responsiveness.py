@@ -104,7 +104,7 @@ class Session:
         self.seconds = seconds
         self.samples: list[tuple[str, float]] = []
         self.problems: list[str] = []
-        self.extra: dict = {"switch_to_ready_ms": [], "memory": []}
+        self.extra: dict = {"switch_to_ready_ms": [], "run_to_steps_ms": [], "memory": []}
         self.proc = PtyProcess(museum_argv("--lang", "en", "open", "perceptron"),
                                env=visitor_env(state_dir), cols=80, rows=24)
 
@@ -153,6 +153,25 @@ class Session:
         self.extra["switch_to_ready_ms"].append((ready.time - hit.time) * 1000)
         self.gap()
 
+    def lab_moves(self, hit, offset: int) -> None:
+        """After space -> running: time until the lab's own update shows a new step count.
+
+        The control line shows "running" as soon as the UI reads the key; this is the lab's
+        answer (its current burst, the pipe both ways, and a redraw).
+        """
+        t0 = hit.time - self.samples[-1][1] / 1000
+        shown = STEP_RE.findall(self.proc.output(0, offset))
+        last = shown[-1] if shown else None
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline:
+            for m in STEP_RE.finditer(self.proc.output(offset)):
+                if m.group(1) != last:
+                    moved = self.proc.time_at(offset + m.end() - 1)
+                    self.extra["run_to_steps_ms"].append((moved - t0) * 1000)
+                    return
+            time.sleep(0.005)
+        self.problems.append("after space the step counter did not move within 10 s")
+
     # -- the visit ----------------------------------------------------------------------------
     def run(self) -> None:
         hit = self.wait(PAUSED, 0, 60.0, "perceptron lab ready")
@@ -179,7 +198,7 @@ class Session:
         for _ in range(10):
             self.press("space_pause", "space", PAUSED)
             self.gap()
-            self.press("space_run", "space", RUNNING)
+            self.lab_moves(*self.press("space_run", "space", RUNNING))
             self.gap()
         for lang in ("zh", "en") * 5:
             self.press("lang_flat_out", "l", XOR[lang])
@@ -323,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         warm_rss = max(spare) if spare else None
     lab_peak = max((v["hwm"] for m in memory for v in m["labs"].values() if v["hwm"]), default=None)
     switch_ms = session.extra["switch_to_ready_ms"]
+    moves_ms = session.extra["run_to_steps_ms"]
     others = window["cpu"]["others"] if window else None
     if background > BUSY_NEIGHBOUR or (others or 0) > BUSY_NEIGHBOUR:
         session.problems.append(
@@ -352,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     if switch_ms:
         print(f"  exhibit switch -> its lab ready (\"paused\" shown): median {median(switch_ms):.0f} ms,"
               f" max {max(switch_ms):.0f} ms (n={len(switch_ms)})")
+    if moves_ms:
+        print(f"  space -> the lab's own steps move (its answer; \"running\" shows before it):"
+              f" median {median(moves_ms):.0f} ms, max {max(moves_ms):.0f} ms (n={len(moves_ms)})")
     if window:
         cpu = window["cpu"]
         runs = ", ".join(format(b["steps_per_s"], ",.0f") for b in bare)
@@ -393,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             "other_load_before": r(background, 2),
             "switch_to_ready_ms": {"median": r(median(switch_ms), 0) if switch_ms else None,
                                    "max": r(max(switch_ms), 0) if switch_ms else None},
+            "run_to_steps_ms": {"median": r(median(moves_ms), 0) if moves_ms else None,
+                                "max": r(max(moves_ms), 0) if moves_ms else None},
             "perceptron_ready_s": r(session.extra.get("perceptron_ready_s"), 2),
             "seconds": args.seconds,
             "gpu": gpu_present(),
