@@ -135,6 +135,8 @@ def soak(minutes: float, dwell: float, seed: int, log) -> dict:
         steady = samples[lap_done_at or 0:] or samples
         ui_pid = proc.pid
         lab_pids = descendants(ui_pid)
+        os.write(proc.master, b"\x1b")  # leave a focused text box, where q would be typed
+        time.sleep(0.5)  # apart, or escape and q read as alt+q
         how = proc.quit()
         left = wait_gone(lab_pids, timeout=2.0)
         if left:
