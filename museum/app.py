@@ -123,6 +123,13 @@ class MuseumApp(App):
                             self.action_change_theme)
         yield SystemCommand(t("cmd_quit", lang), t("cmd_quit_help", lang), self.action_quit)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette  # as Textual's own, with our placeholder
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette_search", self.lang),
+                                            id="--command-palette"))
+
     # -- where the visitor is --------------------------------------------------------------
     @property
     def place(self) -> Place:

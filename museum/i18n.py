@@ -60,6 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "palette_open": {"en": "Open exhibit", "zh": "打开展品"},
     "palette_room": {"en": "Go to room", "zh": "前往展厅"},
+    "palette_search": {"en": "Search exhibits, rooms, years…", "zh": "搜索展品、展厅、年份…"},
     "cmd_theme": {"en": "Theme", "zh": "配色主题"},
     "cmd_theme_help": {"en": "Change the museum's colours", "zh": "更换博物馆的配色"},
     "cmd_quit": {"en": "Quit", "zh": "退出"},
