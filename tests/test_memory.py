@@ -22,8 +22,9 @@ async def _caches_and_widgets_after_walking(app) -> tuple[int, int]:
             await pilot.pause()
         gc.collect()
         alive = gc.get_objects()
-        caches = sum(isinstance(o, StylesCache) for o in alive)
-        widgets = sum(isinstance(o, Widget) for o in alive)
+        # type(), not isinstance(): the latter asks some lazy objects (torch's) for __class__
+        caches = sum(issubclass(type(o), StylesCache) for o in alive)
+        widgets = sum(issubclass(type(o), Widget) for o in alive)
         del alive
         return caches, widgets
 
