@@ -95,3 +95,49 @@ def test_chinese_lines_break_between_han_characters_and_keep_latin_words_whole()
     assert all(cell_len(line) <= 14 for line in plain), plain
     english = RichText("the cat sat on the mat").wrap(Console(), 10)
     assert [line.plain.rstrip() for line in english] == ["the cat", "sat on the", "mat"]
+
+
+async def test_key_footer_rebuilds_only_when_its_keys_change():
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets import Button
+    from textual.widgets._footer import FooterKey
+
+    from museum.widgets.footer import KeyFooter
+
+    class WithKey(Button):
+        BINDINGS = [Binding("x", "press", "Ex")]
+
+    class Keys(App):
+        BINDINGS = [Binding("a", "bell", "Aye")]
+
+        def compose(self):
+            yield Button("one", id="one")
+            yield Button("two", id="two")
+            yield WithKey("three", id="three")
+            yield KeyFooter()
+
+    app = Keys()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        rebuilds = []
+        real = footer.recompose
+
+        async def counted():
+            rebuilds.append(1)
+            await real()
+
+        footer.recompose = counted
+
+        def shown() -> list[str]:
+            return [key.description for key in footer.query(FooterKey)]
+
+        app.query_one("#one").focus()
+        await pilot.pause()
+        app.query_one("#two").focus()  # the same keys: nothing to rebuild
+        await pilot.pause()
+        assert rebuilds == [] and "Ex" not in shown()
+        app.query_one("#three").focus()  # its own key appears
+        await pilot.pause()
+        assert len(rebuilds) == 1 and "Ex" in shown() and "Aye" in shown()

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from museum.i18n import pick
 from museum.lab.api import FAILED, PAUSED, RUNNING, Update
 from museum.lab.loop import resolve, shift_speed
 from museum.screens.base import Key, MuseumScreen
+from museum.widgets.footer import KeyFooter
 from museum.widgets.labview import LabView
 from museum.widgets.status import ClaimLine, ControlLine, claim_text, control_text
 
@@ -93,7 +94,7 @@ class ExhibitScreen(MuseumScreen):
                     from museum.widgets.plot import MetricPlot  # plotext only once an exhibit opens
 
                     yield MetricPlot(self.view.PLOT, lang=lang, id="plot")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from museum.catalog import ROOMS
 from museum.i18n import pick, t
 from museum.screens.base import Key
 from museum.screens.choice import ChoiceScreen
+from museum.widgets.footer import KeyFooter
 
 
 class LobbyScreen(ChoiceScreen):
@@ -32,7 +33,7 @@ class LobbyScreen(ChoiceScreen):
             if waiting:
                 yield Static(t("rooms_to_come", lang, rooms=" · ".join(waiting)), id="to-come")
             yield Static(t("lobby_hint", lang), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def options(self) -> list[Option]:
         return [Option(self._room_line(room), id=room.slug) for room in self.app.catalog.rooms]

@@ -6,12 +6,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from museum.i18n import pick, t
 from museum.screens.base import Key
 from museum.screens.choice import ChoiceScreen
+from museum.widgets.footer import KeyFooter
 
 
 class RoomScreen(ChoiceScreen):
@@ -38,7 +39,7 @@ class RoomScreen(ChoiceScreen):
             yield Static(pick(room.intro, lang), id="intro")
             yield OptionList(id="exhibits")
             yield Static(t("room_hint", lang), classes="hint")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def options(self) -> list[Option]:
         return [
