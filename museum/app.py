@@ -221,11 +221,8 @@ class MuseumApp(App):
         for key, screen in list(self._kept.items()):
             if key[0] == top and key[1] != self.lang:
                 continue  # the other language of what is shown: ``l`` brings it back
-            in_stack = any(screen in stack for stack in self._screen_stacks.values())
-            if key[0] == top and in_stack:
-                continue  # what is shown
-            if in_stack:
-                continue  # still shown under an overlay: let go of it once it is left
+            if any(screen in stack for stack in self._screen_stacks.values()):
+                continue  # shown, or under an overlay: let go of it once it is left
             del self._kept[key]
             self.uninstall_screen(screen)
             screen.remove()

@@ -32,7 +32,6 @@ class QuietCollector:
         self.last_key = clock()
         self.started = self.last_key
         self.frozen = False
-        self.collections = 0
         self._thresholds = gc.get_threshold()
         self._due = self._thresholds[2]  # Python's own: full after this many gen-1 collections
 
@@ -58,7 +57,5 @@ class QuietCollector:
             gc.collect()
             gc.freeze()
             self.frozen = True
-            self.collections += 1
         elif (idle and pending >= self._due) or pending >= self._due * OVERDUE:
             gc.collect()
-            self.collections += 1

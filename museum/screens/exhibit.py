@@ -99,8 +99,7 @@ class ExhibitScreen(MuseumScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.call_after_refresh(self._tell_the_story)
-        self.runner.on_update = self._on_runner_update
-        self._draw(self.runner.latest())
+        self._follow_the_lab()
         if self.view is not None and self.view.can_focus:
             self.view.focus()  # its own keys (e.g. 1, 2) work at once
 
@@ -108,10 +107,14 @@ class ExhibitScreen(MuseumScreen):
         # Shown again after ``l`` twice (the app kept this screen): the lab's updates come
         # here again, and its speed and seed are taken afresh from the lab.
         if self.runner.on_update != self._on_runner_update:
-            self.runner.on_update = self._on_runner_update
             self._seen_update = False
             self._asked = None
-            self._draw(self.runner.latest())
+            self._follow_the_lab()
+
+    def _follow_the_lab(self) -> None:
+        """The lab's updates come to this screen from now on, starting with its latest."""
+        self.runner.on_update = self._on_runner_update
+        self._draw(self.runner.latest())
 
     def _tell_the_story(self) -> None:
         story = self.query_one("#narrative")

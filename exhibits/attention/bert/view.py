@@ -150,7 +150,6 @@ class BertView(LabView):
         if isinstance(event.widget, TextBox):  # escape left the box: keep e/h/v working
             self.refocus_soon()
 
-
     def action_example(self) -> None:
         self.example = (self.example + 1) % len(EXAMPLES)
         self.command("text", EXAMPLES[self.example][0])

@@ -147,7 +147,6 @@ class GptView(LabView):
         if isinstance(event.widget, TextBox):
             self.refocus_soon()
 
-
     def action_temperature(self) -> None:
         current = self.temperature if self.temperature is not None else 0.8
         later = [t for t in TEMPERATURES if t > current + 1e-9]

@@ -155,7 +155,6 @@ class SentimentNeuronView(LabView):
         # escape leaves the text box with nothing focused; take focus back so v, k, s work
         self.refocus_soon()
 
-
     def on_resize(self, event: events.Resize) -> None:
         self.redraw()
 
