@@ -419,3 +419,44 @@ async def test_enter_twice_in_the_palette_keeps_the_lobby_and_the_room_below():
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, LobbyScreen)
+
+
+def _styles_of(screen) -> list[tuple]:
+    return [
+        (widget, widget.styles.background, widget.styles.color)
+        for widget in screen.walk_children(with_self=True)
+    ]
+
+
+async def test_a_kept_screen_is_shown_without_restyling_unless_the_theme_changed(monkeypatch):
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        english = app.screen
+        await pilot.press("l", "l")  # the Chinese twin is kept, the English one shown again
+        await pilot.pause()
+        assert app.screen is english
+        restyled = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counting(nodes, animate=False):
+            nodes = list(nodes)
+            restyled.append(len(nodes))
+            return update_nodes(nodes, animate=animate)
+
+        monkeypatch.setattr(app.stylesheet, "update_nodes", counting)
+        await pilot.press("l")
+        await pilot.pause()
+        chinese = app.screen
+        assert chinese is not english
+        assert max(restyled, default=0) < 20, "no pass over the whole screen"
+
+        other = next(name for name in app.available_themes if name != app.theme)
+        app.theme = other  # restyles the screen shown; the kept English one is out of the stack
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is english
+        shown = _styles_of(english)
+        english.update_node_styles(animate=False)  # what a full pass would give
+        assert shown == _styles_of(english), "the kept screen was restyled for the new theme"

@@ -141,3 +141,33 @@ async def test_key_footer_rebuilds_only_when_its_keys_change():
         app.query_one("#three").focus()  # its own key appears
         await pilot.pause()
         assert len(rebuilds) == 1 and "Ex" in shown() and "Aye" in shown()
+
+
+async def test_key_footer_styles_each_key_once_as_it_mounts(monkeypatch):
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets._footer import FooterKey
+
+    from museum.widgets.footer import KeyFooter
+
+    restyled: list[str] = []
+    real = FooterKey.update_node_styles
+
+    def counted(self, animate=True):
+        restyled.append(self.description)
+        return real(self, animate=animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counted)
+
+    class Keys(App):
+        BINDINGS = [Binding("a", "bell", "Aye"), Binding("b", "quit", "Bee")]
+
+        def compose(self):
+            yield KeyFooter()
+
+    async with Keys().run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        shown = [key.description for key in pilot.app.query(FooterKey)]
+        assert "Aye" in shown and "Bee" in shown
+        assert restyled == [], "no -compact added and taken away again"
+        assert not any(key.has_class("-compact") for key in pilot.app.query(FooterKey))

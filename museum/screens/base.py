@@ -48,6 +48,7 @@ class LocalisedScreen:
 
     KEYS: tuple[Key, ...] = ()
     LANG = "en"
+    _styled_for: object = None  # what the widgets' styles were last worked out from
 
     @classmethod
     def in_lang(cls, lang: str) -> type:
@@ -61,6 +62,7 @@ class LocalisedScreen:
         yield TooSmall(id="too-small")
 
     def on_mount(self) -> None:
+        self._styled_for = self._style_inputs()  # each widget was styled as it was mounted
         self._check_size(self.app.size.width, self.app.size.height)
 
     def on_unmount(self) -> None:
@@ -72,8 +74,24 @@ class LocalisedScreen:
             if cache is not None:
                 cache.clear()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual re-applies the whole stylesheet to every widget of a screen each time it is
+        # shown: for an exhibit that was most of the time a key took to show it, and a new
+        # screen paid it twice (once as its widgets mounted). A widget's styles change only
+        # with the stylesheet (theme, variables), the app's pseudo-classes and classes, or its
+        # own and its ancestors' classes and pseudo-classes; Textual restyles a widget when
+        # the last of these change. So the full pass runs only when one of the first two has.
+        inputs = self._style_inputs()
+        if inputs == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = inputs
         self._check_size(self.app.size.width, self.app.size.height)  # resized while hidden
+
+    def _style_inputs(self) -> object:
+        count = getattr(self.app, "_css_update_count", None)
+        if count is None:  # a Textual without the counter: restyle every time, as it does
+            return object()
+        return count, self.app.pseudo_classes, frozenset(self.app.classes)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
