@@ -14,7 +14,6 @@ from textual.app import App, SystemCommand
 from museum.catalog import Catalog, load
 from museum.collector import QuietCollector
 from museum.i18n import default_lang, t
-from museum.lab.loop import resolve
 from museum.state import Progress
 from museum.widgets import cjk, styles_cache
 
@@ -50,11 +49,7 @@ class MuseumApp(App):
         self.progress = Progress.load(state_dir)
         self.lang = lang or self.progress.lang or default_lang()
         self.start = start
-        if runner_factory is None:
-            from museum.lab.runner import RunnerFactory
-
-            runner_factory = RunnerFactory()
-        self.runner_factory = runner_factory
+        self._runner_factory = runner_factory  # made when first needed (after first paint)
         self.runners: dict = {}
         self.spec: list[Place] = []
         self._screens: list = []  # the screen shown for each place in spec
@@ -85,6 +80,22 @@ class MuseumApp(App):
             spec += [("room", exhibit.room), ("exhibit", exhibit.slug)]
             self.mark_visited(exhibit.slug)
         self._go(spec)
+        self.call_after_refresh(self._warm_up)
+
+    @property
+    def runner_factory(self):
+        if self._runner_factory is None:
+            from museum.lab.runner import RunnerFactory  # not before the lobby is painted
+
+            self._runner_factory = RunnerFactory()
+        return self._runner_factory
+
+    def _warm_up(self) -> None:
+        """Start the warm lab child (it imports torch while the visitor reads the lobby)."""
+        if not self._closed:
+            refill = getattr(self.runner_factory, "refill", None)
+            if refill:
+                refill()
 
     def on_unmount(self) -> None:
         self.collector.stop()
@@ -103,7 +114,7 @@ class MuseumApp(App):
         for runner in self.runners.values():
             runner.close(recycle=False)
         self.runners.clear()
-        close = getattr(self.runner_factory, "close", None)
+        close = getattr(self._runner_factory, "close", None)
         if close:
             close()
 
@@ -184,9 +195,8 @@ class MuseumApp(App):
         open_exhibits = {p[1] for p in spec if p[0] == "exhibit"}
         for slug in [s for s in self.runners if s not in open_exhibits]:
             self.runners.pop(slug).close()  # its warm process goes back to the pool
-        refill = getattr(self.runner_factory, "refill", None)
-        if refill:
-            refill()  # the next exhibit finds a warm child waiting
+        if self._runner_factory is not None:  # else made by _warm_up, after the first paint
+            self._warm_up()  # the next exhibit finds a warm child waiting
 
     def _resync(self) -> None:
         """Believe Textual's screen stack over ``spec`` where they differ.
@@ -244,6 +254,7 @@ class MuseumApp(App):
             exhibit = self.catalog.get(place[1])
             return ExhibitScreen.in_lang(lang)(exhibit, self._runner_for(exhibit))
         if kind == "help":
+            from museum.lab.loop import resolve
             from museum.screens.help import HelpScreen
 
             exhibit = self.catalog.get(place[1]) if place[1] else None

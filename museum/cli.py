@@ -163,11 +163,8 @@ def open_museum(lang: str | None, start: str | None) -> int:
     import threading
 
     from museum.app import MuseumApp
-    from museum.lab.runner import RunnerFactory
 
-    factory = RunnerFactory()
-    factory.refill()  # the warm child imports torch while the lobby is read
-    app = MuseumApp(lang=lang, start=start, runner_factory=factory)
+    app = MuseumApp(lang=lang, start=start)  # it starts the warm lab child once painted
 
     armed = threading.Event()
 
@@ -196,7 +193,6 @@ def open_museum(lang: str | None, start: str | None) -> int:
         pass
     finally:
         app.shutdown()
-        factory.close()
     return app.return_code or 0
 
 
