@@ -407,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             "key_latency_ms": latency,
             "per_key_ms": per_key,
             "groups_ms": groups,
+            "samples_ms": [[label, r(ms)] for label, ms in session.samples],  # in the order sent
             "trainer_ratio": r(ratio, 3),
             "trainer_steps_per_s": {"child": r(child_rate, 0), "bare": r(bare_rate, 0),
                                     "bare_runs": [r(b["steps_per_s"], 0) for b in bare]},

@@ -45,6 +45,23 @@ async def test_without_the_work_around_this_textual_keeps_them(app_factory, monk
     assert caches > 2 * widgets
 
 
+async def test_a_screen_left_lets_go_of_every_widgets_rendered_lines(app_factory):
+    app = app_factory(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)  # the narrative is mounted after the first paint
+        left = app.screen
+        widgets = list(left.walk_children(with_self=True))
+        assert sum(bool(w._styles_cache._cache) for w in widgets) > 10, "lines were drawn"
+        await pilot.press("right")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not left.is_attached:
+                break
+        assert not left.is_attached
+        kept = [type(w).__name__ for w in widgets if w._styles_cache._cache]
+        assert kept == [], "freed with the screen, not left for the garbage collector"
+
+
 def test_the_work_around_gives_textuals_own_answer():
     if not styles_cache.needed():
         pytest.skip("nothing is replaced on this Textual")

@@ -65,10 +65,12 @@ class LocalisedScreen:
         self._styled_for = self._style_inputs()  # each widget was styled as it was mounted
         self._check_size(self.app.size.width, self.app.size.height)
 
-    def on_unmount(self) -> None:
-        # A removed screen is a web of widgets that only the cyclic garbage collector frees;
-        # emptying each widget's rendered lines first lets most of it go at once instead, so
-        # the collection that frees the rest has about 60% fewer objects to walk (measured).
+    def _on_prune(self) -> None:
+        # A removed screen is a web of widgets that only the cyclic garbage collector frees,
+        # and each widget holds its rendered lines (Strips, each with seven small caches).
+        # Emptying those as the screen starts to go lets them be freed at once instead:
+        # measured, a removed exhibit screen left 38% fewer objects for the collection that
+        # frees the rest. (Here, not on unmount: by then the children are already detached.)
         for widget in self.walk_children(with_self=True):
             cache = getattr(widget, "_styles_cache", None)
             if cache is not None:
