@@ -13,6 +13,13 @@ Keys pressed without a pause never let memory grow unbounded: after ``OVERDUE`` 
 number of younger collections it runs anyway. Once, a second after start, the objects alive
 then (modules, classes, the stylesheet) are frozen out of every later full collection, which
 makes each of them shorter; ``stop`` gives them back to the collector.
+
+A screen the visitor leaves is most of the garbage, and during a run of moves (→ → →, never a
+half-second pause) it piled up until the overdue limit forced one long collection: 110-240 ms
+for three or four screens, and a key pressed then waited that long. So a screen that goes says
+so (``screen_left``), and the next screen, once painted, has it collected (``after_paint``):
+the visitor has their answer on screen and is reading it, and one screen's garbage takes
+about 30-45 ms to collect.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class QuietCollector:
         self.frozen = False
         self._thresholds = gc.get_threshold()
         self._due = self._thresholds[2]  # Python's own: full after this many gen-1 collections
+        self.screens_left = 0  # screens gone since the last full collection
 
     def start(self, app) -> None:
         young, middle, _ = self._thresholds
@@ -49,13 +57,27 @@ class QuietCollector:
     def key_pressed(self) -> None:
         self.last_key = self.clock()
 
+    def screen_left(self) -> None:
+        self.screens_left += 1
+
+    def after_paint(self) -> None:
+        """A screen has just been painted: collect the screens that went before it."""
+        if self.screens_left and self.frozen:
+            self._collect()
+
+    def _collect(self) -> None:
+        gc.collect()
+        self.screens_left = 0
+
     def check(self) -> None:
         now = self.clock()
         pending = gc.get_count()[2]  # gen-1 collections since the last full one
         idle = now - self.last_key >= IDLE
         if not self.frozen and idle and now - self.started >= 1.0:
-            gc.collect()
+            self._collect()
             gc.freeze()
             self.frozen = True
-        elif (idle and pending >= self._due) or pending >= self._due * OVERDUE:
-            gc.collect()
+        elif (idle and (pending >= self._due or self.screens_left)) or (
+            pending >= self._due * OVERDUE
+        ):
+            self._collect()

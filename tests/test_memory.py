@@ -162,6 +162,41 @@ def test_keys_without_a_pause_cannot_put_a_collection_off_for_ever(quiet):
     assert fake_gc.calls == ["collect"]
 
 
+def test_a_screen_left_is_collected_once_the_next_is_painted_or_at_the_next_pause(quiet):
+    quiet, fake_gc, clock = quiet
+    clock[0] += 2.0
+    quiet.check()  # the first quiet moment: collect and freeze
+    fake_gc.calls.clear()
+    quiet.key_pressed()
+    quiet.after_paint()
+    assert fake_gc.calls == [], "no screen has gone"
+    quiet.screen_left()
+    quiet.after_paint()
+    assert fake_gc.calls == ["collect"], "with no wait for a pause in the keys"
+    quiet.after_paint()
+    assert fake_gc.calls == ["collect"], "once"
+    quiet.screen_left()  # a screen that went after the next one was painted
+    quiet.check()
+    assert fake_gc.calls == ["collect"], "keys are still coming"
+    clock[0] += 1.0
+    quiet.check()
+    assert fake_gc.calls == ["collect", "collect"], "the next pause, though nothing is due"
+
+
+async def test_leaving_a_screen_tells_the_collector(app_factory):
+    app = app_factory(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        left = []
+        app.collector.screen_left = lambda: left.append(1)
+        await pilot.press("right")  # the next exhibit is in the next room: two screens go
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if len(left) == 2:
+                break
+        assert left == [1, 1]
+
+
 async def test_the_app_collects_between_keys_and_leaves_pythons_settings_as_it_found_them(
     app_factory,
 ):
