@@ -158,17 +158,30 @@ class MuseumApp(App):
         ``restyle`` (a language switch) rebuilds what is visible now; screens further down
         keep their old language until they are uncovered, and are rebuilt then. When only the
         top screen changes language, the one it replaces is kept (see ``_kept``), so pressing
-        ``l`` again shows it without building anything.
+        ``l`` again shows it without building anything. In the same way a room hidden under
+        an exhibit is not rebuilt when → walks into the next room (building it cost as much
+        as the exhibit shown); it shows the old room until it is uncovered, and is rebuilt
+        then.
         """
         self._nav_target = None  # any other move cancels a pending ←/→
         self._resync()
+        visible = len(spec) - (2 if spec and spec[-1][0] in OVERLAYS else 1)  # first one seen
+
+        def can_stay(i: int) -> bool:
+            return spec[i] == self.spec[i] or (
+                i < visible and spec[i][0] == self.spec[i][0] == "room"
+            )
+
         keep = 0
-        while keep < min(len(spec), len(self.spec)) and spec[keep] == self.spec[keep]:
+        while keep < min(len(spec), len(self.spec)) and can_stay(keep):
             keep += 1
         if restyle and spec:
-            keep = min(keep, len(spec) - (2 if spec[-1][0] in OVERLAYS else 1))
-        while keep and keep == len(spec) and self._screens[keep - 1].LANG != self.lang:
-            keep -= 1  # about to be uncovered in the old language: build it anew
+            keep = min(keep, visible)
+        for i in range(max(visible, 0), keep):  # seen now: in an old language or room?
+            screen = self._screens[i]
+            if screen.LANG != self.lang or getattr(screen, "shows", None) != spec[i]:
+                keep = i  # build it anew
+                break
         pops, new = len(self.spec) - keep, spec[keep:]
         # Replace rather than pop-then-push the top screen: a screen uncovered for an instant
         # would be resumed, laid out and redrawn for nothing.
@@ -183,6 +196,7 @@ class MuseumApp(App):
             screen = self._kept.get((place, self.lang)) if twins else None
             if screen is None:
                 screen = self._make_screen(place)
+                screen.shows = place
                 if twins:
                     self._keep(place, screen)
             self.spec.append(place)

@@ -460,3 +460,42 @@ async def test_a_kept_screen_is_shown_without_restyling_unless_the_theme_changed
         shown = _styles_of(english)
         english.update_node_styles(animate=False)  # what a full pass would give
         assert shown == _styles_of(english), "the kept screen was restyled for the new theme"
+
+
+async def test_a_room_hidden_under_an_exhibit_is_rebuilt_only_when_it_is_seen_again():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        below = app.screen_stack[-2]
+        assert isinstance(below, RoomScreen) and below.room_slug == "foundations"
+        nxt = app.catalog.neighbour("xor", 1)
+        assert nxt.room != "foundations", "xor is the last exhibit of its room"
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.exhibit.slug == nxt.slug
+        assert app.screen_stack[-2] is below, "the room below was not rebuilt"
+        await pilot.press("l")  # a language switch in between, too
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        room = app.screen
+        assert isinstance(room, RoomScreen) and room is not below
+        assert room.room_slug == nxt.room and room.lang == "zh"
+        assert room.chosen == nxt.slug, "the exhibit just left is highlighted"
+        assert app.spec == [("lobby",), ("room", nxt.room)]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LobbyScreen) and app.screen.lang == "zh"
+
+
+async def test_help_over_an_exhibit_in_the_next_room_then_back_to_its_room():
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        nxt = app.catalog.neighbour("xor", 1)
+        await pilot.press("right", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomScreen) and app.screen.room_slug == nxt.room
