@@ -179,7 +179,7 @@ class MuseumApp(App):
             keep = min(keep, visible)
         for i in range(max(visible, 0), keep):  # seen now: in an old language or room?
             screen = self._screens[i]
-            if screen.LANG != self.lang or getattr(screen, "shows", None) != spec[i]:
+            if screen.LANG != self.lang or screen.shows != spec[i]:
                 keep = i  # build it anew
                 break
         pops, new = len(self.spec) - keep, spec[keep:]

@@ -49,6 +49,7 @@ class LocalisedScreen:
     KEYS: tuple[Key, ...] = ()
     LANG = "en"
     _styled_for: object = None  # what the widgets' styles were last worked out from
+    shows: tuple | None = None  # the app's place this screen was built for
 
     @classmethod
     def in_lang(cls, lang: str) -> type:
@@ -61,12 +62,9 @@ class LocalisedScreen:
     def compose(self) -> ComposeResult:
         yield TooSmall(id="too-small")
 
-    def _collector(self):
-        return getattr(self.app, "collector", None) or _NO_COLLECTOR
-
     def on_mount(self) -> None:
         self._styled_for = self._style_inputs()  # each widget was styled as it was mounted
-        self.call_after_refresh(self._collector().after_paint)  # the screen it replaced
+        self.call_after_refresh(self.app.collector.after_paint)  # the screen it replaced
         self._check_size(self.app.size.width, self.app.size.height)
 
     def _on_prune(self) -> None:
@@ -79,7 +77,7 @@ class LocalisedScreen:
             cache = getattr(widget, "_styles_cache", None)
             if cache is not None:
                 cache.clear()
-        self._collector().screen_left()
+        self.app.collector.screen_left()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual re-applies the whole stylesheet to every widget of a screen each time it is
@@ -93,7 +91,7 @@ class LocalisedScreen:
             event.refresh_styles = False
         self._styled_for = inputs
         self._check_size(self.app.size.width, self.app.size.height)  # resized while hidden
-        self.call_after_refresh(self._collector().after_paint)
+        self.call_after_refresh(self.app.collector.after_paint)
 
     def _style_inputs(self) -> object:
         count = getattr(self.app, "_css_update_count", None)
@@ -111,14 +109,6 @@ class LocalisedScreen:
             self.query_one(TooSmall).update(
                 t("too_small", self.lang, w=width, h=height, mw=MIN_WIDTH, mh=MIN_HEIGHT)
             )
-
-
-class _NoCollector:  # a screen shown by an app without a QuietCollector (a test's)
-    def screen_left(self) -> None: ...
-    def after_paint(self) -> None: ...
-
-
-_NO_COLLECTOR = _NoCollector()
 
 
 @cache
