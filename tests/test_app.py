@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from textual import events
 from textual.widgets import Footer, Markdown
@@ -460,6 +461,86 @@ async def test_a_kept_screen_is_shown_without_restyling_unless_the_theme_changed
         shown = _styles_of(english)
         english.update_node_styles(animate=False)  # what a full pass would give
         assert shown == _styles_of(english), "the kept screen was restyled for the new theme"
+
+
+def _record_paints_and_lab_draws(monkeypatch, app, screen) -> list[str]:
+    """The order in which the app paints and ``screen``'s lab view and plot are drawn."""
+    events_seen: list[str] = []
+    display = app._display
+
+    def painting(shown, renderable):
+        if renderable is not None:
+            events_seen.append("paint")
+        return display(shown, renderable)
+
+    monkeypatch.setattr(app, "_display", painting)
+    for name, widget in (("view", screen.view), ("plot", screen.query_one("#plot"))):
+        def drawing(*args, _show=widget.show, _name=name):
+            events_seen.append(_name)
+            return _show(*args)
+
+        monkeypatch.setattr(widget, "show", drawing)
+    return events_seen
+
+
+async def test_a_kept_exhibit_shown_again_redraws_its_lab_only_if_it_moved_and_after_painting(
+    monkeypatch,
+):
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        english = app.screen
+        await pilot.press("l", "l")  # the Chinese twin is kept, the English one shown again
+        await pilot.pause()
+        assert app.screen is english
+        seen = _record_paints_and_lab_draws(monkeypatch, app, english)
+
+        await pilot.press("l", "l")  # the lab has not moved meanwhile
+        await pilot.pause()
+        assert app.screen is english
+        assert "paint" in seen
+        assert "view" not in seen and "plot" not in seen, "the same update was drawn again"
+
+        await pilot.press("l")
+        await pilot.pause()
+        runner = app.runners["xor"]
+        moved = replace(runner.latest(), step=runner.latest().step + 1)
+        runner._update = moved
+        runner.on_update(moved)  # reaches the Chinese screen shown now
+        await pilot.pause()
+        seen.clear()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is english
+        assert seen[:3] == ["paint", "view", "plot"], "painted first, then the lab drawn"
+        assert english._drawn is moved
+
+
+async def test_a_new_exhibit_screen_is_painted_before_its_lab_is_drawn(monkeypatch):
+    from exhibits.foundations.xor.view import XorView
+
+    app = make_app(start="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        seen: list[str] = []
+        display, show = app._display, XorView.show
+
+        def painting(shown, renderable):
+            if renderable is not None:
+                seen.append("paint")
+            return display(shown, renderable)
+
+        def drawing(view, update):
+            seen.append("view")
+            return show(view, update)
+
+        monkeypatch.setattr(app, "_display", painting)
+        monkeypatch.setattr(XorView, "show", drawing)
+        await pilot.press("l")  # the Chinese screen is built
+        await pilot.pause()
+        assert app.screen.lang == "zh"
+        assert "view" in seen and seen.index("paint") < seen.index("view")
+        assert app.screen._drawn is app.runners["xor"].latest()
 
 
 async def test_a_room_hidden_under_an_exhibit_is_rebuilt_only_when_it_is_seen_again():
