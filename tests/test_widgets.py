@@ -79,6 +79,30 @@ def test_chart_survives_empty_flat_and_single_point_curves():
         assert len(rows) == 4 and all(cell_len(r) <= 20 for r in rows)
 
 
+def test_chart_colours_each_dot_by_its_curve_in_one_span_per_run():
+    from museum.widgets.plot import COLORS, chart_text
+
+    rising = [(s, float(s)) for s in range(0, 101, 5)]
+    falling = [(s, 100.0 - s) for s in range(0, 101, 5)]
+    text = chart_text([rising, falling], width=40, height=9)
+    style_at = {}
+    for span in text.spans:
+        for offset in range(span.start, span.end):
+            style_at[offset] = str(span.style)
+    for offset, char in enumerate(text.plain):
+        if 0x2800 < ord(char) <= 0x28FF:  # a dot: coloured as one of the curves
+            assert style_at.get(offset) in COLORS[:2], (offset, char)
+        elif char == " " and style_at.get(offset) in COLORS:
+            raise AssertionError(f"a blank cell at {offset} is coloured")
+    rising_rows = {text.plain.count("\n", 0, o) for o, s in style_at.items() if s == COLORS[0]}
+    falling_rows = {text.plain.count("\n", 0, o) for o, s in style_at.items() if s == COLORS[1]}
+    assert min(rising_rows) == 0 and max(rising_rows) == 7  # the rising line spans every row
+    assert min(falling_rows) == 0 and max(falling_rows) == 7
+    coloured = [span for span in text.spans if str(span.style) in COLORS]
+    for before, after in zip(coloured, coloured[1:]):  # runs of one colour are one span
+        assert not (before.end == after.start and before.style == after.style)
+
+
 def test_chinese_lines_break_between_han_characters_and_keep_latin_words_whole():
     from rich.console import Console
     from rich.text import Text as RichText

@@ -76,10 +76,18 @@ def chart_text(curves: list[list[tuple[float, float]]], width: int, height: int)
         label = labels[0] if r == 0 else labels[1] if r == rows - 1 else ""
         text.append(f"{label:>{gutter - 1}}", "dim")
         text.append("┤" if label else "│", "dim")
-        for c in range(cols):
-            mask = masks[r][c]
-            style = COLORS[owner[r][c] % len(COLORS)] if mask else ""
-            text.append(chr(0x2800 + mask) if mask else " ", style)
+        # one append per run of cells in one colour, not one per cell: a row becomes a few
+        # spans instead of dozens, and the spans are most of what painting it costs
+        row_masks, row_owner = masks[r], owner[r]
+        start = 0
+        while start < cols:
+            who = row_owner[start] if row_masks[start] else -1
+            end = start + 1
+            while end < cols and (row_owner[end] if row_masks[end] else -1) == who:
+                end += 1
+            cells = "".join(chr(0x2800 + m) if m else " " for m in row_masks[start:end])
+            text.append(cells, COLORS[who % len(COLORS)] if who >= 0 else None)
+            start = end
         text.append("\n")
     axis_left, axis_right = f"{first:,}", f"{last:,}"
     fill = max(1, cols - len(axis_left) - len(axis_right))
