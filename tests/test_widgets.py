@@ -38,6 +38,27 @@ def test_field_draws_points_regions_and_the_current_point():
     assert rows[0][-1] == "·" and rows[0][0] == " "  # x > 0 is the dotted side
 
 
+def test_field_styles_each_cell_by_its_side_and_point_in_one_span_per_run():
+    from museum.widgets.field import NEGATIVE_BG, NEGATIVE_PT, POSITIVE_BG, POSITIVE_PT
+
+    points = [(-0.5, 0.5), (0.5, -0.5)]
+    text = render_field(10, 5, points, [1, -1], region=lambda x, y: x)
+    style_at = {}
+    for span in text.spans:
+        for offset in range(span.start, span.end):
+            style_at[offset] = span.style
+    for offset, char in enumerate(text.plain):
+        if char == "\n":
+            continue
+        column = offset - text.plain.rfind("\n", 0, offset) - 1
+        background = POSITIVE_BG if column >= 5 else NEGATIVE_BG  # x > 0 on the right half
+        expected = {"o": background + POSITIVE_PT, "x": background + NEGATIVE_PT}.get(char,
+                                                                                    background)
+        assert style_at.get(offset) == expected, (offset, char)
+    for before, after in zip(text.spans, text.spans[1:]):  # a run of one style is one span
+        assert not (before.end == after.start and before.style == after.style)
+
+
 def test_field_ignores_points_outside_its_bounds():
     text = render_field(6, 3, [(5.0, 5.0)], [1]).plain
     assert "o" not in text

@@ -63,8 +63,16 @@ def render_field(
         cells[row][col] = (glyph, style)
     text = Text(no_wrap=True, overflow="crop")
     for row, line in enumerate(cells):
-        for glyph, style in line:
-            text.append(glyph, style)
+        # one append per run of cells in one style, not one per cell: a row of a region is
+        # a few spans instead of one per cell, and the spans are what painting it costs
+        start = 0
+        while start < width:
+            style = line[start][1]
+            end = start + 1
+            while end < width and line[end][1] == style:
+                end += 1
+            text.append("".join(glyph for glyph, _ in line[start:end]), style)
+            start = end
         if row < height - 1:
             text.append("\n")
     return text
