@@ -63,7 +63,7 @@ async def test_controls_reach_the_runner():
         runner = app.runners["perceptron"]
         await pilot.press("space", "n", "r", "g", "g", "r", "plus", "plus", "plus", "minus")
         assert runner.sent == [
-            ("toggle",), ("step",), ("reset", 0), ("reset", 1), ("reset", 2), ("reset", 2),
+            ("run",), ("step",), ("reset", 0), ("reset", 1), ("reset", 2), ("reset", 2),
             ("speed", 20.0), ("speed", 50.0), ("speed", 100.0), ("speed", 50.0),
         ], "keys pressed faster than the lab answers must each count"
 
@@ -339,6 +339,51 @@ async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
         await pilot.press("plus")  # the lab still reports the old speed
         assert speed_label(shift_speed(before, 1), "en") in shown()
         assert speed_label(before, "en") not in shown()
+
+
+async def test_two_quick_spaces_send_run_and_pause_and_never_show_the_state_between():
+    """Found by the key benchmark: a space answered after half a second, now and then.
+
+    Space used to send "toggle". Pressed twice before the lab answered, the second press
+    forgot the first, and the lab's answer to the first (paused) was shown: the line flicked
+    to "paused" and back, and a key pressed meanwhile changed nothing on screen.
+    """
+    from dataclasses import replace
+
+    from museum.i18n import t
+    from museum.lab.api import PAUSED, RUNNING
+    from museum.widgets.status import ControlLine
+
+    app = make_app(start="perceptron")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        runner = app.runners["perceptron"]
+
+        def shown() -> str:
+            return str(app.screen.query_one(ControlLine).content)
+
+        def lab_says(**changes) -> None:
+            runner._update = replace(runner._update, **changes)
+            runner.on_update(runner._update)
+
+        lab_says(state=RUNNING)
+        await pilot.pause()
+        runner.sent.clear()
+        await pilot.press("space", "space")  # pause, then run again, before the lab answers
+        assert runner.sent == [("pause",), ("run",)], "what the visitor saw, not a toggle"
+        assert t("state_running", "en") in shown()
+        lab_says(state=PAUSED, step=runner.latest().step + 1)  # it has read the first only
+        await pilot.pause()
+        assert t("state_running", "en") in shown(), "the state in between is not shown"
+        lab_says(state=RUNNING)
+        await pilot.pause()
+        assert t("state_running", "en") in shown()
+        await pilot.press("space")
+        assert runner.sent[-1] == ("pause",) and t("state_paused", "en") in shown()
+        await pilot.press("n")  # a step pauses the lab: what it then says is believed
+        lab_says(state=PAUSED)
+        await pilot.pause()
+        assert t("state_paused", "en") in shown()
 
 
 async def test_l_twice_brings_back_the_same_screen_and_moving_on_lets_both_go():

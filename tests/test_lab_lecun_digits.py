@@ -400,11 +400,11 @@ async def test_in_the_exhibit_space_paints_while_the_grid_has_focus_and_runs_whe
         await pilot.press("x", "space", "q", "l", "r", "left", "escape")
         draws = [m for m in runner.sent if m[:2] == ("command", "draw")]
         assert draws and sum(draws[-1][2]) == 16  # cleared, then one pixel inked
-        assert not [m for m in runner.sent if m[0] in ("toggle", "reset")]
+        assert not [m for m in runner.sent if m[0] in ("toggle", "run", "pause", "reset")]
         assert isinstance(app.screen, ExhibitScreen) and app.screen.LANG == "en"
         assert view.has_focus  # escape left the grid, not the exhibit
         await pilot.press("space", "v", "v")
-        assert ("toggle",) in runner.sent and view.panel == 2
+        assert ("run",) in runner.sent and view.panel == 2  # the recorded lab was paused
         await pilot.press("escape")
         assert not isinstance(app.screen, ExhibitScreen)
 

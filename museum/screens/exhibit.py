@@ -67,8 +67,9 @@ class ExhibitScreen(MuseumScreen):
         self._speed = exhibit.default_speed
         self._seed = 0
         # After space, the control line shows the state asked for at once (the lab confirms
-        # ~20 ms later, after its current burst): (state toggled from, state asked for, until)
-        self._asked: tuple[str, str, float] | None = None
+        # ~20 ms later, after its current burst): (state asked for, until, the lab's update
+        # when it was asked)
+        self._asked: tuple[str, float, Update | None] | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -192,16 +193,18 @@ class ExhibitScreen(MuseumScreen):
 
         Updates sent before the lab read the command still carry the old values; showing them
         would make the line flick back. The speed is the screen's own (see ``_speed``); a
-        toggled state is shown until the lab reports it, reports a third state (done,
-        diverged), or ``ASKED_FOR`` seconds have passed without word (then the lab is believed).
+        state asked for is shown until the lab reports it in a later update (the one it had
+        sent may say so by chance: two quick spaces), reports a third state (done, diverged),
+        or ``ASKED_FOR`` seconds have passed without word (then the lab is believed).
         """
         if update is None or not self._seen_update:
             return update
         shown = replace(update, speed=self._speed) if update.speed != self._speed else update
         if self._asked is not None:
-            old, new, until = self._asked
-            if update.state == old and time.monotonic() < until:
-                return replace(shown, state=new)
+            asked, until, before = self._asked
+            if update.state in (RUNNING, PAUSED) and time.monotonic() < until:
+                if update is before or update.state != asked:
+                    return replace(shown, state=asked)
             self._asked = None
         return shown
 
@@ -210,24 +213,33 @@ class ExhibitScreen(MuseumScreen):
         self.runner.send("command", message.name, message.value)
 
     def action_toggle_run(self) -> None:
-        self.runner.send("toggle")
+        """Run if the line shows paused, pause if it shows running.
+
+        The lab is told which, not to toggle: two spaces pressed before it answers the first
+        then mean what the visitor saw, and its answer to the first is not shown in between.
+        """
         latest = self.runner.latest()
         shown = self._as_asked(latest)
-        if shown is not None and shown.state in (RUNNING, PAUSED):
-            new = PAUSED if shown.state == RUNNING else RUNNING
-            self._asked = (latest.state if latest.state != new else shown.state, new,
-                           time.monotonic() + ASKED_FOR)
-            self._draw_control(latest)
-            # a lab that never answers is believed once the wait is over, update or not
-            self.set_timer(ASKED_FOR + 0.05, lambda: self._draw_control(self.runner.latest()))
+        if shown is None or shown.state not in (RUNNING, PAUSED):
+            self.runner.send("toggle")  # starting, done, diverged: the lab knows best
+            return
+        asked = PAUSED if shown.state == RUNNING else RUNNING
+        self.runner.send("pause" if asked == PAUSED else "run")
+        self._asked = (asked, time.monotonic() + ASKED_FOR, latest)
+        self._draw_control(latest)
+        # a lab that never answers is believed once the wait is over, update or not
+        self.set_timer(ASKED_FOR + 0.05, lambda: self._draw_control(self.runner.latest()))
 
     def action_step(self) -> None:
+        self._asked = None  # a step pauses the lab: what it says next is believed
         self.runner.send("step")
 
     def action_reset(self) -> None:
+        self._asked = None
         self.runner.send("reset", self._seed)
 
     def action_new_seed(self) -> None:
+        self._asked = None
         self._seed += 1
         self.runner.send("reset", self._seed)
 
