@@ -118,9 +118,9 @@ class ExhibitScreen(MuseumScreen):
 
         The screen is painted first, with the view and plot it had (a kept screen shown
         again) or their empty start (a new one), and the lab's newest state is drawn in the
-        next frame, as the narrative is. Drawing them was about half the time of
-        showing a kept screen (~10 of ~20 ms headless), and the key is answered by the screen.
-        An update this screen has drawn already is not drawn again (the lab was paused).
+        next frame, as the narrative is: drawing them was about half the time of showing a
+        kept screen (~10 of ~20 ms headless), and the key is answered by the screen. An
+        update this screen has drawn already is not drawn again (the lab was paused).
         """
         self.runner.on_update = self._on_runner_update
         self._draw(self.runner.latest(), lab_later=True)
