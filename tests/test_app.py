@@ -342,9 +342,7 @@ async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
 
 
 async def test_two_quick_spaces_send_run_and_pause_and_never_show_the_state_between():
-    """Found by the key benchmark: a space answered after half a second, now and then.
-
-    Space used to send "toggle". Pressed twice before the lab answered, the second press
+    """Space used to send "toggle". Pressed twice before the lab answered, the second press
     forgot the first, and the lab's answer to the first (paused) was shown: the line flicked
     to "paused" and back, and a key pressed meanwhile changed nothing on screen.
     """
