@@ -292,26 +292,32 @@ async def test_down_and_enter_arriving_together_open_the_chosen_exhibit():
         assert isinstance(app.screen, ExhibitScreen) and app.screen.exhibit.slug == "perceptron"
 
 
-async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
-    from dataclasses import replace
+def _control_line_and_lab(app, runner):
+    """(what the control line shows, a way to make the recorded lab say something new)."""
+    from museum.widgets.status import ControlLine
 
+    def shown() -> str:
+        return str(app.screen.query_one(ControlLine).content)
+
+    def lab_says(**changes) -> None:
+        runner._update = replace(runner._update, **changes)
+        runner.on_update(runner._update)
+
+    return shown, lab_says
+
+
+async def test_run_state_and_speed_show_at_once_and_the_lab_has_the_last_word():
     from museum.i18n import t
     from museum.lab.api import PAUSED, RUNNING
     from museum.lab.loop import shift_speed
     from museum.screens.exhibit import ASKED_FOR
-    from museum.widgets.status import ControlLine, speed_label
+    from museum.widgets.status import speed_label
 
     app = make_app(start="perceptron")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         runner = app.runners["perceptron"]
-
-        def shown() -> str:
-            return str(app.screen.query_one(ControlLine).content)
-
-        def lab_says(**changes) -> None:
-            runner._update = replace(runner._update, **changes)
-            runner.on_update(runner._update)
+        shown, lab_says = _control_line_and_lab(app, runner)
 
         assert runner.latest().state == PAUSED and t("state_paused", "en") in shown()
         await pilot.press("space")  # the lab has not answered yet
@@ -346,23 +352,14 @@ async def test_two_quick_spaces_send_run_and_pause_and_never_show_the_state_betw
     forgot the first, and the lab's answer to the first (paused) was shown: the line flicked
     to "paused" and back, and a key pressed meanwhile changed nothing on screen.
     """
-    from dataclasses import replace
-
     from museum.i18n import t
     from museum.lab.api import PAUSED, RUNNING
-    from museum.widgets.status import ControlLine
 
     app = make_app(start="perceptron")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         runner = app.runners["perceptron"]
-
-        def shown() -> str:
-            return str(app.screen.query_one(ControlLine).content)
-
-        def lab_says(**changes) -> None:
-            runner._update = replace(runner._update, **changes)
-            runner.on_update(runner._update)
+        shown, lab_says = _control_line_and_lab(app, runner)
 
         lab_says(state=RUNNING)
         await pilot.pause()
@@ -472,14 +469,20 @@ def _styles_of(screen) -> list[tuple]:
     ]
 
 
+async def _english_again_with_chinese_kept(app, pilot):
+    """``l`` twice: the Chinese twin is kept, the English screen shown again (and returned)."""
+    await pilot.pause()
+    english = app.screen
+    await pilot.press("l", "l")
+    await pilot.pause()
+    assert app.screen is english
+    return english
+
+
 async def test_a_kept_screen_is_shown_without_restyling_unless_the_theme_changed(monkeypatch):
     app = make_app(start="xor")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        english = app.screen
-        await pilot.press("l", "l")  # the Chinese twin is kept, the English one shown again
-        await pilot.pause()
-        assert app.screen is english
+        english = await _english_again_with_chinese_kept(app, pilot)
         restyled = []
         update_nodes = app.stylesheet.update_nodes
 
@@ -531,11 +534,7 @@ async def test_a_kept_exhibit_shown_again_redraws_its_lab_only_if_it_moved_and_a
 ):
     app = make_app(start="xor")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        english = app.screen
-        await pilot.press("l", "l")  # the Chinese twin is kept, the English one shown again
-        await pilot.pause()
-        assert app.screen is english
+        english = await _english_again_with_chinese_kept(app, pilot)
         seen = _record_paints_and_lab_draws(monkeypatch, app, english)
 
         await pilot.press("l", "l")  # the lab has not moved meanwhile
