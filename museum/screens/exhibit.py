@@ -160,8 +160,6 @@ class ExhibitScreen(MuseumScreen):
             self._seen_update = True
         if update.claim_met:
             self.app.mark_solved(self.exhibit.slug)
-        if update is self._drawn:
-            return  # e.g. a kept screen shown again while its lab was paused
         if lab_later:
             self.call_after_refresh(self._draw_lab)
         else:
@@ -171,7 +169,7 @@ class ExhibitScreen(MuseumScreen):
         """The lab's view and plot show ``update`` (by default the newest)."""
         update = update or self.runner.latest()
         if update is None or update is self._drawn:
-            return
+            return  # e.g. a kept screen shown again while its lab was paused
         self._drawn = update
         if update.snapshot and self.view is not None:
             self.view.show(update)

@@ -8,6 +8,8 @@ the point just presented is marked with ``◉``/``⊗``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 from rich.console import RenderableType
 from rich.style import Style
@@ -65,14 +67,8 @@ def render_field(
     for row, line in enumerate(cells):
         # one append per run of cells in one style, not one per cell: a row of a region is
         # a few spans instead of one per cell, and the spans are what painting it costs
-        start = 0
-        while start < width:
-            style = line[start][1]
-            end = start + 1
-            while end < width and line[end][1] == style:
-                end += 1
-            text.append("".join(glyph for glyph, _ in line[start:end]), style)
-            start = end
+        for style, run in groupby(line, key=itemgetter(1)):
+            text.append("".join(glyph for glyph, _ in run), style)
         if row < height - 1:
             text.append("\n")
     return text

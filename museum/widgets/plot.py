@@ -10,6 +10,7 @@ the plot can follow every update. The history is already downsampled by the lab 
 from __future__ import annotations
 
 import math
+from itertools import groupby
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -78,16 +79,10 @@ def chart_text(curves: list[list[tuple[float, float]]], width: int, height: int)
         text.append("┤" if label else "│", "dim")
         # one append per run of cells in one colour, not one per cell: a row becomes a few
         # spans instead of dozens, and the spans are most of what painting it costs
-        row_masks, row_owner = masks[r], owner[r]
-        start = 0
-        while start < cols:
-            who = row_owner[start] if row_masks[start] else -1
-            end = start + 1
-            while end < cols and (row_owner[end] if row_masks[end] else -1) == who:
-                end += 1
-            cells = "".join(chr(0x2800 + m) if m else " " for m in row_masks[start:end])
-            text.append(cells, COLORS[who % len(COLORS)] if who >= 0 else None)
-            start = end
+        cells = zip(masks[r], owner[r])
+        for who, run in groupby(cells, key=lambda cell: cell[1] if cell[0] else -1):
+            dots = "".join(chr(0x2800 + mask) if mask else " " for mask, _ in run)
+            text.append(dots, COLORS[who % len(COLORS)] if who >= 0 else None)
         text.append("\n")
     axis_left, axis_right = f"{first:,}", f"{last:,}"
     fill = max(1, cols - len(axis_left) - len(axis_right))
