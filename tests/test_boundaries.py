@@ -68,6 +68,19 @@ def test_importing_the_catalog_loads_neither_textual_nor_torch():
     assert result.stdout.strip() == "False", result.stderr
 
 
+def test_museum_alone_opens_the_lobby_without_building_the_argument_parser():
+    """The door most visitors use: argparse and its subcommands cost ~6 ms of the first paint."""
+    script = (
+        "import sys; from museum import cli;"
+        "cli.open_museum = lambda lang, start: print(lang, start) or 0;"
+        "sys.argv = ['museum']; code = cli.main();"
+        "print(code, 'argparse' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.stdout.split() == ["None", "None", "0", "False"], result.stderr
+
+
 LABS = sorted(ROOT.glob("exhibits/*/*/lab.py"))
 VIEWS = sorted(ROOT.glob("exhibits/*/*/view.py"))
 
