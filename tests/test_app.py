@@ -622,3 +622,34 @@ async def test_help_over_an_exhibit_in_the_next_room_then_back_to_its_room():
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, RoomScreen) and app.screen.room_slug == nxt.room
+
+
+async def test_a_list_is_built_once_as_its_screen_first_shows_and_again_when_shown_again(
+    monkeypatch,
+):
+    from textual.widgets import OptionList
+
+    built = []
+    add_options = OptionList.add_options
+
+    def counted(self, items):
+        items = list(items)
+        if items:  # not the empty list OptionList's constructor adds
+            built.append(self.id)
+        return add_options(self, items)
+
+    monkeypatch.setattr(OptionList, "add_options", counted)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert built == ["rooms"], "mounted and then shown: built once"
+        await pilot.press("enter")  # the first room
+        await pilot.pause()
+        assert built == ["rooms", "exhibits"]
+        await pilot.press("enter")  # its first exhibit
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert built == ["rooms", "exhibits", "exhibits"], "shown again: now with a mark"
+        line = app.screen.choices.get_option_at_index(0).prompt  # a grid: year | title, teaser
+        assert "✓" in str(line.columns[1]._cells[0]), "the recording reproduces the claim"

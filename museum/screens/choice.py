@@ -12,6 +12,7 @@ class ChoiceScreen(MuseumScreen):
     def __init__(self, highlight: str | None = None):
         super().__init__()
         self.highlight = highlight
+        self._left = False  # another screen has been shown over this one since it was filled
 
     # -- what a subclass says -----------------------------------------------------------------
     def options(self) -> list[Option]:
@@ -52,8 +53,15 @@ class ChoiceScreen(MuseumScreen):
         self._fill(self.highlight)
         self.choices.focus()
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        self._fill(self.resume_highlight())
+        # Shown right after it mounted, its list is as on_mount filled it: filling it again
+        # had the lobby's list built, measured and drawn twice before the first paint.
+        if self._left:
+            self._left = False
+            self._fill(self.resume_highlight())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.open(event.option.id)
