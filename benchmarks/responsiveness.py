@@ -21,6 +21,10 @@ A sample is the time from writing the key to the pty to the arrival of the chunk
 the expected text, searched only in output after the write. Keys are 150-300 ms apart.
 Markers come from museum.i18n and the catalog (neither imports Textual or torch).
 
+Last, the floor: the smallest Textual app whose → builds a new screen (a title and Textual's
+Footer, benchmarks/_floor.py) is sent --floor arrows the same way, so the museum's keys that
+build screens can be read beside what Textual alone takes for one on this machine, in this run.
+
 trainer_ratio = the child's steps/s in the window / steps/s of a bare in-process LabLoop of the
 same lab (xor, seed 0, flat out, torch threads = cpus - 1), run in a separate process for S
 seconds once before and once after the UI session (their mean is used).
@@ -42,6 +46,7 @@ import sys
 import tempfile
 import time
 
+from benchmarks._floor import screen_switch_floor
 from benchmarks._pty import (
     REPO,
     PtyProcess,
@@ -276,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="length of the throughput window and of each baseline run (default 10)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     parser.add_argument("--seed", type=int, default=0, help="seed for the gaps between keys")
+    parser.add_argument("--floor", type=int, default=100,
+                        help="arrows sent to the two-screen Textual app (default 100; 0: none)")
     args = parser.parse_args(argv)
     if args.seconds <= 0:
         parser.error("--seconds must be positive")
@@ -306,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     bare.append(baseline("xor", args.seconds))
     log(f"  {bare[1]['steps_per_s']:,.0f} steps/s")
     bare_rate = sum(b["steps_per_s"] for b in bare) / len(bare)
+    floor = None
+    if args.floor > 0:
+        log(f"floor: {args.floor} arrows to a two-screen Textual app ...")
+        floor = screen_switch_floor(args.floor, args.seed)
 
     # -- figures -------------------------------------------------------------------------------
     values = [ms for _, ms in session.samples]
@@ -369,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {key:14s} n={s['n']:3d}  p50 {s['p50']:7.1f} ms  max {s['max']:7.1f} ms")
         for group, s in groups.items():
             print(f"    {group + ' keys':18s} p50 {s['p50']:7.1f} ms  p99 {s['p99']:7.1f} ms  (n={s['n']})")
+    if floor and floor.get("n"):
+        print(f"  floor, Textual alone (a fresh screen of a title and its Footer, →): p50"
+              f" {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms, max {floor['max']:.1f} ms"
+              f" (n={floor['n']})")
+    elif floor:
+        session.problems.append(f"floor: {floor.get('problem')}")
     if switch_ms:
         print(f"  exhibit switch -> its lab ready (\"paused\" shown): median {median(switch_ms):.0f} ms,"
               f" max {max(switch_ms):.0f} ms (n={len(switch_ms)})")
@@ -407,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             "key_latency_ms": latency,
             "per_key_ms": per_key,
             "groups_ms": groups,
+            "floor_new_screen_ms": floor,
             "samples_ms": [[label, r(ms)] for label, ms in session.samples],  # in the order sent
             "trainer_ratio": r(ratio, 3),
             "trainer_steps_per_s": {"child": r(child_rate, 0), "bare": r(bare_rate, 0),
