@@ -216,3 +216,47 @@ async def test_key_footer_styles_each_key_once_as_it_mounts(monkeypatch):
         assert "Aye" in shown and "Bee" in shown
         assert restyled == [], "no -compact added and taken away again"
         assert not any(key.has_class("-compact") for key in pilot.app.query(FooterKey))
+
+
+async def test_live_text_lays_the_screen_out_only_when_its_height_changes():
+    from textual.app import App
+    from textual.widgets import Static
+
+    from museum.widgets.live import LiveText
+
+    class Host(App):
+        def compose(self):
+            yield LiveText("a\nb")
+            yield Static("below", id="below")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        live, below = app.query_one(LiveText), app.query_one("#below")
+        live.update("a\nb")  # measured once: laid out
+        await pilot.pause()
+        layouts = []
+        refresh = live.refresh
+
+        def counted(*regions, **kwargs):
+            layouts.append(kwargs.get("layout", False))
+            return refresh(*regions, **kwargs)
+
+        live.refresh = counted
+        live.update("c\nd")
+        await pilot.pause()
+        assert True not in layouts, "two lines again: a repaint"
+        assert below.region.y == 2 and "c" in str(live.render())
+        live.update("c\nd\ne")
+        await pilot.pause()
+        assert True in layouts and below.region.y == 3
+        layouts.clear()
+        live.update("x" * 60)  # wraps at 40 columns: two lines
+        await pilot.pause()
+        assert True in layouts and below.region.y == 2
+        layouts.clear()
+        live.update("y" * 70)  # two lines still
+        await pilot.pause()
+        assert True not in layouts and below.region.y == 2
+        live.update("z", layout=True)  # as asked, as Static does
+        await pilot.pause()
+        assert True in layouts and below.region.y == 1

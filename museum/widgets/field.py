@@ -17,7 +17,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Static
+
+from museum.widgets.live import LiveText
 
 POSITIVE_BG = Style(bgcolor="rgb(20,45,80)")
 NEGATIVE_BG = Style(bgcolor="rgb(70,30,30)")
@@ -128,8 +129,8 @@ class FieldPanel(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Field()
-        yield Static(classes="panel")
+        yield LiveText(classes="panel")
 
     def show(self, points, labels, panel: RenderableType, **field_args) -> None:
         self.query_one(Field).show(points, labels, **field_args)
-        self.query_one(".panel", Static).update(panel)
+        self.query_one(".panel", LiveText).update(panel)
