@@ -168,12 +168,17 @@ def run_headless(parser, exhibit, args, lang: str) -> int:
 
 
 LEAVE_SECONDS = 3.0  # after a signal, how long a clean exit may take before a hard one
+# Textual draws at most TEXTUAL_FPS frames a second (60 by default): a key pressed just after
+# a frame (a training lab's come ten a second) waited up to 17 ms for the next one. At 120 it
+# waits up to 8; frames are drawn only when something changed, so an idle museum draws none.
+FRAMES_PER_SECOND = "120"
 
 
 def open_museum(lang: str | None, start: str | None) -> int:
     import signal
     import threading
 
+    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)  # read when Textual is imported
     from museum.app import MuseumApp
 
     app = MuseumApp(lang=lang, start=start)  # it starts the warm lab child once painted

@@ -81,6 +81,34 @@ def test_museum_alone_opens_the_lobby_without_building_the_argument_parser():
     assert result.stdout.split() == ["None", "None", "0", "False"], result.stderr
 
 
+@pytest.mark.parametrize("given, drawn", [(None, "120"), ("30", "30")])
+def test_the_museum_draws_up_to_120_frames_a_second_unless_the_visitor_says_otherwise(
+    given, drawn
+):
+    script = """
+import sys, types
+from museum import cli
+
+class App:  # stands in for the museum: what frame rate would Textual use?
+    return_code = 0
+    def __init__(self, **kwargs): pass
+    def run(self):
+        from textual import constants
+        print(constants.MAX_FPS)
+    def shutdown(self): pass
+    def exit(self): pass
+
+sys.modules["museum.app"] = types.SimpleNamespace(MuseumApp=App)
+cli.open_museum(None, None)
+"""
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if given:
+        env["TEXTUAL_FPS"] = given
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, env=env)
+    assert result.stdout.split() == [drawn], result.stderr
+
+
 LABS = sorted(ROOT.glob("exhibits/*/*/lab.py"))
 VIEWS = sorted(ROOT.glob("exhibits/*/*/view.py"))
 
