@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from museum.i18n import pick
 from museum.widgets import LabView, TextBox
 from museum.widgets.heatmap import heatmap_text
+from museum.widgets.live import LiveText
 
 S = {
     "loading": {
@@ -129,15 +130,15 @@ class BertView(LabView):
         self.example = 0  # the first example is the lab's opening sentence
 
     def compose(self) -> ComposeResult:
-        yield Static(id="bert-top")
+        yield LiveText(id="bert-top")
         with Horizontal(id="bert-prompt"):
             yield Static(Text(pick(S["label"], self.lang), "bold"))
             yield TextBox(placeholder=pick(S["placeholder"], self.lang), max_length=200)
         with Horizontal(id="bert-panels"):
-            yield Static(id="bert-guess")
+            yield LiveText(id="bert-guess")
             with Vertical(id="bert-attention"):
-                yield Static(id="bert-att-title")
-                yield Static(id="bert-att-map")
+                yield LiveText(id="bert-att-title")
+                yield LiveText(id="bert-att-map")
 
     # -- the visitor -----------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from museum.i18n import pick
 from museum.widgets import LabView, TextBox
 from museum.widgets.heatmap import heatmap_text
+from museum.widgets.live import LiveText
 
 S = {
     "loading": {
@@ -126,15 +127,15 @@ class GptView(LabView):
         self.temperature: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="gpt-top")
+        yield LiveText(id="gpt-top")
         with Horizontal(id="gpt-prompt"):
             yield Static(Text(pick(S["prompt_label"], self.lang), "bold"))
             yield TextBox(placeholder=pick(S["placeholder"], self.lang), max_length=200)
         with Horizontal(id="gpt-panels"):
-            yield Static(id="gpt-writing")
+            yield LiveText(id="gpt-writing")
             with Vertical(id="gpt-attention"):
-                yield Static(id="gpt-att-title")
-                yield Static(id="gpt-att-map")
+                yield LiveText(id="gpt-att-title")
+                yield LiveText(id="gpt-att-map")
 
     # -- the visitor -----------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from exhibits.attention.sentiment_neuron import drawing as d
 from museum.i18n import pick
 from museum.widgets import LabView, TextBox
+from museum.widgets.live import LiveText
 
 S = {
     "unit_alone": {"en": "unit {u} alone", "zh": "仅用单元 {u}"},
@@ -110,8 +111,8 @@ class SentimentNeuronView(LabView):
         self.lower = 1  # tall view: the panel under the probe (words or steer)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="sn-upper")
-        yield Static(id="sn-lower")
+        yield LiveText(id="sn-upper")
+        yield LiveText(id="sn-lower")
         yield TextBox(placeholder=pick(S["placeholder"], self.lang), id="sn-text")
 
     # -- keys ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from museum.i18n import pick
 from museum.widgets import LabView, TextBox
 from museum.widgets.heatmap import heatmap_text
+from museum.widgets.live import LiveText
 
 S = {
     "placeholder": {"en": "tab: type · ?: keys", "zh": "tab：输入 · ?：按键"},
@@ -139,8 +140,8 @@ class TransformerView(LabView):
     def compose(self) -> ComposeResult:
         with Horizontal(id="tf-top"):
             yield TextBox(placeholder=pick(S["placeholder"], self.lang), max_length=40)
-            yield Static(id="tf-title")
-        yield Static(id="tf-body")
+            yield LiveText(id="tf-title")
+        yield LiveText(id="tf-body")
 
     # -- the visitor's keys ----------------------------------------------------------------
     def action_head(self) -> None:

@@ -19,6 +19,7 @@ from exhibits.backprop.lecun_digits.grid import DrawGrid
 from museum.i18n import pick
 from museum.widgets import LabView
 from museum.widgets.blocks import image_text
+from museum.widgets.live import LiveText
 
 S = {
     "reads": {"en": "reads", "zh": "读作"},
@@ -262,9 +263,9 @@ class DigitsView(LabView):
     def compose(self) -> ComposeResult:
         with Horizontal(id="dg-top"):
             yield DrawGrid()
-            yield Static(id="dg-side")
-            yield Static(id="dg-right", classes="hidden")
-        yield Static(id="dg-panel", classes="hidden")
+            yield LiveText(id="dg-side")
+            yield LiveText(id="dg-right", classes="hidden")
+        yield LiveText(id="dg-panel", classes="hidden")
 
     def wide(self) -> bool:
         return self.size.width >= WIDE[0] and self.size.height >= WIDE[1]

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from museum.i18n import pick
 from museum.widgets import LabView
+from museum.widgets.live import LiveText
 
 S = {
     "inputs": {"en": "inputs", "zh": "输入"},
@@ -45,7 +46,7 @@ class McCullochPittsView(LabView):
     can_focus = True
 
     def compose(self) -> ComposeResult:
-        yield Static(id="units")
+        yield LiveText(id="units")
 
     def action_toggle(self, index: int) -> None:
         self.command("toggle", index)

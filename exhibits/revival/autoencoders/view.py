@@ -12,6 +12,7 @@ from textual.widgets import Static
 from museum.i18n import pick
 from museum.widgets import LabView
 from museum.widgets.blocks import image_text
+from museum.widgets.live import LiveText
 
 S = {
     "pretrained": {"en": "A pretrained", "zh": "A 预训练"},
@@ -86,7 +87,7 @@ class AutoencodersView(LabView):
         self.panel: int | None = None  # None: follow the phase until the visitor picks one
 
     def compose(self) -> ComposeResult:
-        yield Static(id="ae-body")
+        yield LiveText(id="ae-body")
 
     # -- keys -----------------------------------------------------------------------------
     def current_panel(self) -> str:

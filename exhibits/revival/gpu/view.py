@@ -15,6 +15,7 @@ from textual.widgets import Static
 from exhibits.revival.gpu.gpus import GPUS, HEAD, NOTES
 from museum.i18n import pick
 from museum.widgets import LabView
+from museum.widgets.live import LiveText
 
 S = {
     "title": {"en": "GFLOP/s · fp32 · median of {k} · bar ÷ best",
@@ -105,7 +106,7 @@ class GpuView(LabView):
         self.panel = BENCH
 
     def compose(self) -> ComposeResult:
-        yield Static(id="gpu-body")
+        yield LiveText(id="gpu-body")
 
     def action_switch(self) -> None:
         self.panel = TABLE if self.panel == BENCH else BENCH

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from museum.i18n import pick
 from museum.widgets import LabView
 from museum.widgets.blocks import image_text
+from museum.widgets.live import LiveText
 
 S = {
     "dreams": {"en": "Dreams", "zh": "梦境"},
@@ -127,7 +128,7 @@ class RBMView(LabView):
         self.panel = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(id="rbm")
+        yield LiveText(id="rbm")
 
     def action_dream(self) -> None:
         self.command("dream")
