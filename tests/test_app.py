@@ -657,26 +657,11 @@ async def test_a_list_is_built_once_as_its_screen_first_shows_and_again_when_sho
 
 
 async def test_a_lab_update_just_after_a_key_is_drawn_after_the_keys_own_frame(monkeypatch):
-    from exhibits.foundations.xor.view import XorView
-
     app = make_app(start="xor")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen, runner = app.screen, app.runners["xor"]
-        seen: list[str] = []
-        display, show = app._display, XorView.show
-
-        def painting(shown, renderable):
-            if renderable is not None:
-                seen.append("paint")
-            return display(shown, renderable)
-
-        def drawing(view, update):
-            seen.append("view")
-            return show(view, update)
-
-        monkeypatch.setattr(app, "_display", painting)
-        monkeypatch.setattr(XorView, "show", drawing)
+        seen = _record_paints_and_lab_draws(monkeypatch, app, screen)
 
         def the_lab_moves():
             moved = replace(runner.latest(), step=runner.latest().step + 1)
@@ -689,11 +674,11 @@ async def test_a_lab_update_just_after_a_key_is_drawn_after_the_keys_own_frame(m
         screen.action_speed(1)  # the key's answer: the speed on the control line
         moved = the_lab_moves()
         await pilot.pause()
-        assert seen[:2] == ["paint", "view"], "the key's frame first, then the lab's"
+        assert seen[:3] == ["paint", "view", "plot"], "the key's frame first, then the lab's"
         assert screen._drawn is moved
 
         app.last_key_at -= 1.0  # no key for a second: drawn as it comes
         seen.clear()
         moved = the_lab_moves()
         screen.on_lab_updated(None)
-        assert seen == ["view"] and screen._drawn is moved
+        assert seen == ["view", "plot"] and screen._drawn is moved
