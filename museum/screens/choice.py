@@ -58,7 +58,7 @@ class ChoiceScreen(MuseumScreen):
 
     def on_screen_resume(self) -> None:
         # Shown right after it mounted, its list is as on_mount filled it: filling it again
-        # had the lobby's list built, measured and drawn twice before the first paint.
+        # had the lobby's list built twice before the first paint (both before any drawing).
         if self._left:
             self._left = False
             self._fill(self.resume_highlight())
