@@ -8,8 +8,6 @@ keeps running underneath.
 
 from __future__ import annotations
 
-import time
-
 from textual import events
 from textual.app import App, SystemCommand
 
@@ -63,7 +61,6 @@ class MuseumApp(App):
         self._nav_target: str | None = None
         self._closed = False
         self.collector = QuietCollector()  # full garbage collections between keys, not during
-        self.last_key_at = float("-inf")  # time.monotonic() of the last key pressed
 
     # -- life cycle ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -106,7 +103,6 @@ class MuseumApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self.last_key_at = time.monotonic()
             self.collector.key_pressed()
         await super().on_event(event)
 

@@ -57,6 +57,10 @@ class QuietCollector:
     def key_pressed(self) -> None:
         self.last_key = self.clock()
 
+    def since_key(self) -> float:
+        """Seconds since the last key (the exhibit screen, too, lets keys go first)."""
+        return self.clock() - self.last_key
+
     def screen_left(self) -> None:
         self.screens_left += 1
 

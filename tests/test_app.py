@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 
 from textual import events
@@ -670,14 +669,14 @@ async def test_a_lab_update_just_after_a_key_is_drawn_after_the_keys_own_frame(m
             return moved
 
         # a key and a lab update close together: both before the next frame
-        app.last_key_at = time.monotonic()
+        app.collector.key_pressed()
         screen.action_speed(1)  # the key's answer: the speed on the control line
         moved = the_lab_moves()
         await pilot.pause()
         assert seen[:3] == ["paint", "view", "plot"], "the key's frame first, then the lab's"
         assert screen._drawn is moved
 
-        app.last_key_at -= 1.0  # no key for a second: drawn as it comes
+        app.collector.last_key -= 1.0  # no key for a second: drawn as it comes
         seen.clear()
         moved = the_lab_moves()
         screen.on_lab_updated(None)

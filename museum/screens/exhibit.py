@@ -143,22 +143,17 @@ class ExhibitScreen(MuseumScreen):
             self.post_message(LabUpdated())
 
     def on_lab_updated(self, _: LabUpdated) -> None:
-        """Draw the newest update; just after a key, once the key's own frame has gone out.
+        """Draw the newest update; just after a key, its view and plot after the key's frame.
 
         A key's answer is a line (the run state, the speed); a lab update redraws the view and
         the plot (~10 ms, 3.4 KB for xor). Arriving together, they went out in one frame, and
         the key's answer waited for the lab's drawing and then for Textual's next frame tick:
         the in-screen keys of 30-45 ms in the key benchmark. Drawn a frame later, the lab's
-        picture is at most a frame (~17 ms) behind, and the key's line is not held back.
+        picture is at most a frame behind, and the key's line is not held back.
         """
-        if time.monotonic() - self.app.last_key_at < KEY_FIRST:
-            self.call_after_refresh(self._draw_newest)
-        else:
-            self._draw_newest()
-
-    def _draw_newest(self) -> None:
-        self._pending = False  # from here on, the runner's next update posts again
-        self._draw(self.runner.latest())
+        self._pending = False
+        just_after_a_key = self.app.collector.since_key() < KEY_FIRST
+        self._draw(self.runner.latest(), lab_later=just_after_a_key)
 
     def _draw(self, update: Update | None, lab_later: bool = False) -> None:
         lang = self.lang
